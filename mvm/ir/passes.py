@@ -1,0 +1,307 @@
+"""IR passes: constant folding, copy propagation, immediate selection, dead-code removal.
+
+Input: an IR ``Function``. Output: the same function, rewritten in place. Each pass returns whether it
+changed anything. ``run_passes`` runs the pipeline; ``MVM_DUMP_AFTER=fold,dce`` prints the IR after the
+named passes (``all`` for every pass), and ``verify=True`` checks IR invariants after each pass.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections import Counter
+
+from mvm.lang.check import ieee_div
+from mvm.ir.nodes import (PURE, PURE_IF_FLOAT, Block, Function, ImmF, ImmI, Instr, ParamK, VReg,
+                          format_function, uses_of, verify_function)
+
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+
+
+def _wrap(v: int) -> int:
+    return (v + 2**63) % 2**64 - 2**63
+
+
+def _all_instrs(fn: Function):
+    for b in fn.blocks:
+        yield from b.instrs
+        if b.term is not None:
+            yield b.term
+
+
+def _def_counts(fn: Function) -> Counter:
+    counts = Counter(id(p) for p in fn.params)
+    for i in _all_instrs(fn):
+        if i.dst is not None:
+            counts[id(i.dst)] += 1
+    return counts
+
+
+def _use_counts(fn: Function) -> Counter:
+    return Counter(id(u) for i in _all_instrs(fn) for u in uses_of(i))
+
+
+def _known_constants(fn: Function) -> dict:
+    """id(vreg) -> defining instruction, for registers defined exactly once by ``const`` or ``param``."""
+    defs = _def_counts(fn)
+    out = {}
+    for i in _all_instrs(fn):
+        if i.op in ("const", "param") and defs[id(i.dst)] == 1 and not i.dst.pinned:
+            out[id(i.dst)] = i
+    return out
+
+
+_CMP = {"lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "eq": lambda a, b: a == b,
+        "ne": lambda a, b: a != b, "gt": lambda a, b: a > b, "ge": lambda a, b: a >= b}
+
+
+def _fold(op: str, bank: str, vals: list):
+    """The folded value of ``op`` on constant operands, or None when it must be left to run time."""
+    if op in _CMP:
+        return int(_CMP[op](*vals))
+    if op == "not":
+        return 1 - vals[0]
+    if op == "i2f":
+        return float(vals[0])
+    if op == "mov":
+        return vals[0]
+    if bank == "i":
+        if op == "neg":
+            return _wrap(-vals[0])
+        a, b = vals if len(vals) == 2 else (vals[0], None)
+        if op == "add":
+            return _wrap(a + b)
+        if op == "sub":
+            return _wrap(a - b)
+        if op == "mul":
+            return _wrap(a * b)
+        if op in ("floordiv", "mod") and b != 0:
+            return _wrap(a // b if op == "floordiv" else a % b)
+        if op in ("min", "max"):
+            return min(a, b) if op == "min" else max(a, b)
+        return None
+    if op == "neg":
+        return -vals[0]
+    a, b = vals if len(vals) == 2 else (vals[0], None)
+    if op == "add":
+        return a + b
+    if op == "sub":
+        return a - b
+    if op == "mul":
+        return a * b
+    if op == "div":
+        return ieee_div(a, b)
+    return None
+
+
+def fold_constants(fn: Function) -> bool:
+    """Replace operations on constants by their result; turn branches on constants into jumps."""
+    changed = False
+    known = {k: v.extra for k, v in _known_constants(fn).items() if v.op == "const"}
+    for b in fn.blocks:
+        for k, i in enumerate(b.instrs):
+            if i.op in ("const", "param") or i.dst is None or i.op not in PURE | PURE_IF_FLOAT | {"floordiv", "mod"}:
+                continue
+            args = i.args
+            if not args or not all(isinstance(a, VReg) and id(a) in known for a in args):
+                continue
+            value = _fold(i.op, args[0].bank, [known[id(a)] for a in args])
+            if value is None or (isinstance(value, float) and i.dst.bank == "i"):
+                continue
+            b.instrs[k] = Instr("const", i.dst, (), i.span, value)
+            changed = True
+            if not i.dst.pinned:
+                known[id(i.dst)] = value
+        t = b.term
+        if t.op == "br" and id(t.args[0]) in known:
+            b.term = Instr("jmp", None, (), t.span, t.extra[0] if known[id(t.args[0])] else t.extra[1])
+            changed = True
+        elif t.op == "brcmp" and all(isinstance(a, VReg) and id(a) in known for a in t.args):
+            taken = _CMP[t.extra[0]](*(known[id(a)] for a in t.args))
+            b.term = Instr("jmp", None, (), t.span, t.extra[1] if taken else t.extra[2])
+            changed = True
+    return changed
+
+
+def propagate_copies(fn: Function) -> bool:
+    """Replace uses of a temporary that only copies another single-definition register by that register."""
+    defs = _def_counts(fn)
+    replace = {}
+    for b in fn.blocks:
+        for i in b.instrs:
+            if (i.op == "mov" and not i.dst.pinned and defs[id(i.dst)] == 1 and isinstance(i.args[0], VReg)
+                    and defs[id(i.args[0])] == 1 and not i.args[0].pinned):
+                replace[id(i.dst)] = i.args[0]
+    if not replace:
+        return False
+
+    def sub(a):
+        while isinstance(a, VReg) and id(a) in replace:
+            a = replace[id(a)]
+        return a
+
+    for i in _all_instrs(fn):
+        i.args = tuple(sub(a) for a in i.args)
+    return True
+
+
+# ops whose second operand may be an immediate, per bank: int add/mul; float add/sub/mul/div
+_IMM_INT = {"add", "mul"}
+_IMM_FLOAT = {"add", "sub", "mul", "div"}
+_COMMUTATIVE = {"add", "mul"}
+
+
+def select_immediates(fn: Function) -> bool:
+    """Fold constant operands into instructions that have an immediate or constant-pool form."""
+    known = _known_constants(fn)
+    changed = False
+
+    def imm(a):
+        d = known.get(id(a)) if isinstance(a, VReg) else None
+        if d is None:
+            return None
+        if a.bank == "i":
+            if d.op == "const" and INT32_MIN <= d.extra <= INT32_MAX:
+                return ImmI(int(d.extra))
+            return None
+        return ImmF(float(d.extra)) if d.op == "const" else ParamK(d.extra, "")
+
+    for i in _all_instrs(fn):
+        if len(i.args) != 2:
+            continue
+        a, b = i.args
+        if i.op == "brcmp":
+            if not isinstance(a, VReg) or not isinstance(b, VReg) or a.bank != "i":
+                continue
+            ib, ia = imm(b), imm(a)
+            if ib is not None:
+                i.args = (a, ib)
+                changed = True
+            elif ia is not None:   # constant on the left: swap and mirror the comparison
+                mirror = {"lt": "gt", "le": "ge", "gt": "lt", "ge": "le", "eq": "eq", "ne": "ne"}
+                i.args = (b, ia)
+                i.extra = (mirror[i.extra[0]],) + tuple(i.extra[1:])
+                changed = True
+            continue
+        if i.dst is None or not isinstance(a, VReg) or not isinstance(b, VReg):
+            continue
+        ops = _IMM_INT if i.dst.bank == "i" else _IMM_FLOAT
+        if i.op not in ops or a.bank != i.dst.bank:
+            continue
+        ib, ia = imm(b), imm(a)
+        if ib is not None:
+            i.args = (a, ib)
+            changed = True
+        elif ia is not None and (i.op in _COMMUTATIVE or i.dst.bank == "f"):
+            # float k - x and k / x have forms of their own (KSUB_F, KDIV_F): mark them "reversed"
+            i.args = (b, ia)
+            if i.op not in _COMMUTATIVE:
+                i.op = "r" + i.op
+            changed = True
+    return changed
+
+
+def _has_effect(i: Instr) -> bool:
+    if i.dst is None:
+        return True
+    if i.op in PURE:
+        return False
+    if i.op in PURE_IF_FLOAT and i.dst.bank == "f":
+        return False
+    return True
+
+
+def eliminate_dead_code(fn: Function) -> bool:
+    """Remove unreachable blocks, jump-only blocks, and side-effect-free instructions whose result is unused."""
+    changed = _remove_unreachable(fn)
+    changed |= _thread_jumps(fn)
+    changed |= _remove_unreachable(fn)
+    while True:
+        uses = _use_counts(fn)
+        removed = False
+        for b in fn.blocks:
+            keep = [i for i in b.instrs if _has_effect(i) or uses[id(i.dst)] > 0 or
+                    (i.dst.pinned and i.dst.name is not None)]
+            if len(keep) != len(b.instrs):
+                b.instrs = keep
+                removed = True
+        if not removed:
+            break
+        changed = True
+    return changed
+
+
+def _remove_unreachable(fn: Function) -> bool:
+    seen, stack = {id(fn.blocks[0])}, [fn.blocks[0]]
+    while stack:
+        for s in stack.pop().successors():
+            if id(s) not in seen:
+                seen.add(id(s))
+                stack.append(s)
+    kept = [b for b in fn.blocks if id(b) in seen]
+    changed = len(kept) != len(fn.blocks)
+    fn.blocks = kept
+    return changed
+
+
+def _thread_jumps(fn: Function) -> bool:
+    """Retarget edges into empty blocks that only jump elsewhere."""
+    forward = {}
+    for b in fn.blocks[1:]:
+        if not b.instrs and b.term.op == "jmp" and b.term.extra is not b:
+            forward[id(b)] = b.term.extra
+
+    def final(t: Block) -> Block:
+        seen = set()
+        while id(t) in forward and id(t) not in seen:
+            seen.add(id(t))
+            t = forward[id(t)]
+        return t
+
+    changed = False
+    for b in fn.blocks:
+        t = b.term
+        if t.op == "jmp":
+            new = final(t.extra)
+            changed |= new is not t.extra
+            t.extra = new
+        elif t.op == "br":
+            new = (final(t.extra[0]), final(t.extra[1]))
+            changed |= new != t.extra
+            t.extra = new
+        elif t.op == "brcmp":
+            new = (t.extra[0], final(t.extra[1]), final(t.extra[2]))
+            changed |= new[1:] != t.extra[1:]
+            t.extra = new
+    return changed
+
+
+PIPELINE = (
+    ("fold", fold_constants),
+    ("copyprop", propagate_copies),
+    ("dce", eliminate_dead_code),
+    ("imm", select_immediates),
+    ("dce2", eliminate_dead_code),
+)
+
+
+def run_passes(fn: Function, verify: bool = False, dump: str | None = None) -> Function:
+    """Run the pass pipeline on ``fn``; dump IR after the passes named in ``MVM_DUMP_AFTER``."""
+    dump = dump if dump is not None else os.environ.get("MVM_DUMP_AFTER", "")
+    wanted = {d.strip() for d in dump.split(",") if d.strip()}
+    if "lower" in wanted or "all" in wanted:
+        print(f"--- IR of {fn.name} after lower", file=sys.stderr)
+        print(format_function(fn), file=sys.stderr)
+    for _ in range(3):    # folding can expose more folding through branches made jumps
+        changed = False
+        for name, p in PIPELINE:
+            changed |= bool(p(fn))
+            if verify:
+                verify_function(fn)
+            if name in wanted or "all" in wanted:
+                print(f"--- IR of {fn.name} after {name}", file=sys.stderr)
+                print(format_function(fn), file=sys.stderr)
+        if not changed:
+            break
+    return fn

@@ -1,0 +1,556 @@
+"""The interpreter loop, generated from the opcode table and compiled once by Numba.
+
+Input: the opcode table (``mvm.bytecode.opcodes``), one body per opcode name (``BODIES`` below), the text of
+``kernels.py`` and the constants of ``layout.py``. Output: ``get_interpreter()``, the compiled loop
+
+    run(code, KF, KI, F, I, HF, HI, objs, frames, st, ctl, bp, rng, funcs) -> status
+
+one ``@numba.njit(nogil=True, cache=True)`` function over the VM's numpy arrays (``layout`` documents them).
+It executes instructions from ``st[ST_PC]`` until something needs the host and returns a status (``S_*``);
+``pc``, the frame depth and the object count are saved into ``st`` before every return, so the host can
+inspect the state and call it again to resume exactly where it stopped.
+
+How the source is made: a header (the kernels, the layout constants, small helpers) and one
+``elif op == <code>:  # NAME  effect`` branch per opcode, opcode numbers as integer literals so that LLVM
+turns the chain into a single ``switch``. The text is written to a file named by its content hash under the
+cache directory (``MVM_CACHE_DIR``, default ``~/.cache/mvm``, else a temporary directory) and imported from
+there: Numba can cache a function only if it lives in a real file, and a content-hashed name makes a stale
+cache impossible. With ``NUMBA_DISABLE_JIT=1`` the same file runs as plain Python (the reference tier).
+
+Per instruction the loop pays one load of the breakpoint flag ``bp[pc]``, one test of the budget counter (which
+is also the cancel-poll clock) and its decrement. Everything a program cannot be trusted with at verification
+time (array indices, handles, sizes, divisors, call depth, float to int conversion) is checked and traps.
+"""
+
+import hashlib
+import importlib.util
+import os
+import sys
+import tempfile
+import textwrap
+import threading
+from pathlib import Path
+
+from mvm.bytecode import opcodes
+from mvm.vm import kernels, layout
+
+# Every body runs with these locals: the operands op, a, b, c of the instruction at pc; the frame bases
+# ibase, fbase; depth; nobj (object-table rows in use); the arrays of the signature. A body either advances
+# pc (or jumps), or sets ``status`` and ``break``s. Int temporaries are h, k, m, n, src, dst; float ones u, v, x
+# (Numba gives one type per name, so the two families never share a name).
+BODIES: dict[str, str] = {
+    # --- moves and conversions
+    "MOV_I": "I[ibase + a] = I[ibase + b]; pc += 1",
+    "MOV_F": "F[fbase + a] = F[fbase + b]; pc += 1",
+    "LOADI": "I[ibase + a] = b; pc += 1",
+    "LOADK_I": "I[ibase + a] = KI[b]; pc += 1",
+    "LOADK_F": "F[fbase + a] = KF[b]; pc += 1",
+    "I2F": "F[fbase + a] = float(I[ibase + b]); pc += 1",
+    "F2I": """
+        x = F[fbase + b]
+        if not f2i_ok(x): status = _trap(st, TRAP_F2I, b, 0); break
+        I[ibase + a] = np.int64(x); pc += 1
+    """,
+    # --- int arithmetic (int64 wraps)
+    "ADD_I": "I[ibase + a] = I[ibase + b] + I[ibase + c]; pc += 1",
+    "SUB_I": "I[ibase + a] = I[ibase + b] - I[ibase + c]; pc += 1",
+    "MUL_I": "I[ibase + a] = I[ibase + b] * I[ibase + c]; pc += 1",
+    "FLOORDIV_I": """
+        k = I[ibase + c]
+        if k == 0: status = _trap(st, TRAP_DIV_ZERO, 0, 0); break
+        I[ibase + a] = floordiv_i(I[ibase + b], k); pc += 1
+    """,
+    "MOD_I": """
+        k = I[ibase + c]
+        if k == 0: status = _trap(st, TRAP_MOD_ZERO, 0, 0); break
+        I[ibase + a] = mod_i(I[ibase + b], k); pc += 1
+    """,
+    "POW_I": """
+        k = I[ibase + c]
+        if k < 0: status = _trap(st, TRAP_NEG_EXP, k, 0); break
+        I[ibase + a] = pow_i(I[ibase + b], k); pc += 1
+    """,
+    "NEG_I": "I[ibase + a] = -I[ibase + b]; pc += 1",
+    "ADDI_I": "I[ibase + a] = I[ibase + b] + c; pc += 1",
+    "MULI_I": "I[ibase + a] = I[ibase + b] * c; pc += 1",
+    "MIN_I": """
+        h = I[ibase + b]; k = I[ibase + c]
+        I[ibase + a] = k if k < h else h; pc += 1
+    """,
+    "MAX_I": """
+        h = I[ibase + b]; k = I[ibase + c]
+        I[ibase + a] = k if k > h else h; pc += 1
+    """,
+    "ABS_I": """
+        h = I[ibase + b]
+        I[ibase + a] = -h if h < 0 else h; pc += 1
+    """,
+    # --- float arithmetic (IEEE 754, no fast-math)
+    "ADD_F": "F[fbase + a] = F[fbase + b] + F[fbase + c]; pc += 1",
+    "SUB_F": "F[fbase + a] = F[fbase + b] - F[fbase + c]; pc += 1",
+    "MUL_F": "F[fbase + a] = F[fbase + b] * F[fbase + c]; pc += 1",
+    "DIV_F": "F[fbase + a] = F[fbase + b] / F[fbase + c]; pc += 1",
+    "FLOORDIV_F": "F[fbase + a] = floordiv_f(F[fbase + b], F[fbase + c]); pc += 1",
+    "MOD_F": "F[fbase + a] = mod_f(F[fbase + b], F[fbase + c]); pc += 1",
+    "POW_F": "F[fbase + a] = F[fbase + b] ** F[fbase + c]; pc += 1",
+    "NEG_F": "F[fbase + a] = -F[fbase + b]; pc += 1",
+    "MIN_F": """
+        u = F[fbase + b]; v = F[fbase + c]
+        F[fbase + a] = v if v < u else u; pc += 1
+    """,
+    "MAX_F": """
+        u = F[fbase + b]; v = F[fbase + c]
+        F[fbase + a] = v if v > u else u; pc += 1
+    """,
+    "ATAN2_F": "F[fbase + a] = math.atan2(F[fbase + b], F[fbase + c]); pc += 1",
+    "ADDK_F": "F[fbase + a] = F[fbase + b] + KF[c]; pc += 1",
+    "SUBK_F": "F[fbase + a] = F[fbase + b] - KF[c]; pc += 1",
+    "MULK_F": "F[fbase + a] = F[fbase + b] * KF[c]; pc += 1",
+    "DIVK_F": "F[fbase + a] = F[fbase + b] / KF[c]; pc += 1",
+    "KSUB_F": "F[fbase + a] = KF[c] - F[fbase + b]; pc += 1",
+    "KDIV_F": "F[fbase + a] = KF[c] / F[fbase + b]; pc += 1",
+    "MATH_F": "F[fbase + a] = math1(c, F[fbase + b]); pc += 1",
+    # --- comparisons (bools are 0/1)
+    "LT_I": "I[ibase + a] = 1 if I[ibase + b] < I[ibase + c] else 0; pc += 1",
+    "LE_I": "I[ibase + a] = 1 if I[ibase + b] <= I[ibase + c] else 0; pc += 1",
+    "EQ_I": "I[ibase + a] = 1 if I[ibase + b] == I[ibase + c] else 0; pc += 1",
+    "NE_I": "I[ibase + a] = 1 if I[ibase + b] != I[ibase + c] else 0; pc += 1",
+    "LT_F": "I[ibase + a] = 1 if F[fbase + b] < F[fbase + c] else 0; pc += 1",
+    "LE_F": "I[ibase + a] = 1 if F[fbase + b] <= F[fbase + c] else 0; pc += 1",
+    "EQ_F": "I[ibase + a] = 1 if F[fbase + b] == F[fbase + c] else 0; pc += 1",
+    "NE_F": "I[ibase + a] = 1 if F[fbase + b] != F[fbase + c] else 0; pc += 1",
+    "NOT": "I[ibase + a] = 1 - I[ibase + b]; pc += 1",
+    # --- branches
+    "JMP": "pc = a",
+    "JT": "pc = b if I[ibase + a] != 0 else pc + 1",
+    "JF": "pc = b if I[ibase + a] == 0 else pc + 1",
+    "JLT_I": "pc = c if I[ibase + a] < I[ibase + b] else pc + 1",
+    "JLE_I": "pc = c if I[ibase + a] <= I[ibase + b] else pc + 1",
+    "JEQ_I": "pc = c if I[ibase + a] == I[ibase + b] else pc + 1",
+    "JNE_I": "pc = c if I[ibase + a] != I[ibase + b] else pc + 1",
+    "JLTI_I": "pc = c if I[ibase + a] < b else pc + 1",
+    "JLEI_I": "pc = c if I[ibase + a] <= b else pc + 1",
+    "JGTI_I": "pc = c if I[ibase + a] > b else pc + 1",
+    "JGEI_I": "pc = c if I[ibase + a] >= b else pc + 1",
+    "JEQI_I": "pc = c if I[ibase + a] == b else pc + 1",
+    "JNEI_I": "pc = c if I[ibase + a] != b else pc + 1",
+    "JLT_F": "pc = c if F[fbase + a] < F[fbase + b] else pc + 1",
+    "JLE_F": "pc = c if F[fbase + a] <= F[fbase + b] else pc + 1",
+    "JEQ_F": "pc = c if F[fbase + a] == F[fbase + b] else pc + 1",
+    "JNLT_F": "pc = pc + 1 if F[fbase + a] < F[fbase + b] else c",
+    "JNLE_F": "pc = pc + 1 if F[fbase + a] <= F[fbase + b] else c",
+    "JNEQ_F": "pc = pc + 1 if F[fbase + a] == F[fbase + b] else c",
+    # --- arrays
+    "NEW_F": """
+        h = _alloc(st, objs, HF, HI, nobj, KIND_FLOAT, 1, I[ibase + b], 1)
+        if h < 0: status = -h; break
+        I[ibase + a] = h; nobj = h + 1; pc += 1
+    """,
+    "NEW_I": """
+        h = _alloc(st, objs, HF, HI, nobj, KIND_INT, 1, I[ibase + b], 1)
+        if h < 0: status = -h; break
+        I[ibase + a] = h; nobj = h + 1; pc += 1
+    """,
+    "NEW2_F": """
+        h = _alloc(st, objs, HF, HI, nobj, KIND_FLOAT, 2, I[ibase + b], I[ibase + c])
+        if h < 0: status = -h; break
+        I[ibase + a] = h; nobj = h + 1; pc += 1
+    """,
+    "NEW2_I": """
+        h = _alloc(st, objs, HF, HI, nobj, KIND_INT, 2, I[ibase + b], I[ibase + c])
+        if h < 0: status = -h; break
+        I[ibase + a] = h; nobj = h + 1; pc += 1
+    """,
+    "ALOAD_F": """
+        h = I[ibase + b]
+        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        if objs[h, OBJ_KIND] != KIND_FLOAT: status = _trap(st, TRAP_BAD_KIND, h, objs[h, OBJ_KIND]); break
+        k = I[ibase + c]; n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]
+        if k < 0 or k >= n: status = _trap(st, TRAP_INDEX, k, n); break
+        F[fbase + a] = HF[objs[h, OBJ_OFF] + k]; pc += 1
+    """,
+    "ALOAD_I": """
+        h = I[ibase + b]
+        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        if objs[h, OBJ_KIND] != KIND_INT: status = _trap(st, TRAP_BAD_KIND, h, objs[h, OBJ_KIND]); break
+        k = I[ibase + c]; n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]
+        if k < 0 or k >= n: status = _trap(st, TRAP_INDEX, k, n); break
+        I[ibase + a] = HI[objs[h, OBJ_OFF] + k]; pc += 1
+    """,
+    "ASTORE_F": """
+        h = I[ibase + a]
+        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        if objs[h, OBJ_KIND] != KIND_FLOAT: status = _trap(st, TRAP_BAD_KIND, h, objs[h, OBJ_KIND]); break
+        k = I[ibase + b]; n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]
+        if k < 0 or k >= n: status = _trap(st, TRAP_INDEX, k, n); break
+        HF[objs[h, OBJ_OFF] + k] = F[fbase + c]; pc += 1
+    """,
+    "ASTORE_I": """
+        h = I[ibase + a]
+        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        if objs[h, OBJ_KIND] != KIND_INT: status = _trap(st, TRAP_BAD_KIND, h, objs[h, OBJ_KIND]); break
+        k = I[ibase + b]; n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]
+        if k < 0 or k >= n: status = _trap(st, TRAP_INDEX, k, n); break
+        HI[objs[h, OBJ_OFF] + k] = I[ibase + c]; pc += 1
+    """,
+    "IDX2": """
+        h = I[ibase + b]
+        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        k = I[ibase + a]; n = objs[h, OBJ_LEN]
+        if k < 0 or k >= n: status = _trap(st, TRAP_ROW, k, n); break
+        m = I[ibase + c]; n = objs[h, OBJ_COLS]
+        if m < 0 or m >= n: status = _trap(st, TRAP_COL, m, n); break
+        I[ibase + a] = k * n + m; pc += 1
+    """,
+    "LEN": """
+        h = I[ibase + b]
+        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        I[ibase + a] = objs[h, OBJ_LEN]; pc += 1
+    """,
+    "ROWS": """
+        h = I[ibase + b]
+        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        I[ibase + a] = objs[h, OBJ_LEN]; pc += 1
+    """,
+    "COLS": """
+        h = I[ibase + b]
+        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        I[ibase + a] = objs[h, OBJ_COLS]; pc += 1
+    """,
+    "COPY": """
+        h = I[ibase + b]
+        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        k = _alloc(st, objs, HF, HI, nobj, objs[h, OBJ_KIND], objs[h, OBJ_NDIM], objs[h, OBJ_LEN],
+                   objs[h, OBJ_COLS])
+        if k < 0: status = -k; break
+        n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]; src = objs[h, OBJ_OFF]; dst = objs[k, OBJ_OFF]
+        if objs[h, OBJ_KIND] == KIND_FLOAT:
+            HF[dst:dst + n] = HF[src:src + n]
+        else:
+            HI[dst:dst + n] = HI[src:src + n]
+        I[ibase + a] = k; nobj = k + 1; pc += 1
+    """,
+    "FILL_F": """
+        h = I[ibase + a]
+        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        if objs[h, OBJ_KIND] != KIND_FLOAT: status = _trap(st, TRAP_BAD_KIND, h, objs[h, OBJ_KIND]); break
+        n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]; src = objs[h, OBJ_OFF]
+        HF[src:src + n] = F[fbase + b]; pc += 1
+    """,
+    "FILL_I": """
+        h = I[ibase + a]
+        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        if objs[h, OBJ_KIND] != KIND_INT: status = _trap(st, TRAP_BAD_KIND, h, objs[h, OBJ_KIND]); break
+        n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]; src = objs[h, OBJ_OFF]
+        HI[src:src + n] = I[ibase + b]; pc += 1
+    """,
+    "SUM_F": """
+        h = I[ibase + b]
+        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        if objs[h, OBJ_KIND] != KIND_FLOAT: status = _trap(st, TRAP_BAD_KIND, h, objs[h, OBJ_KIND]); break
+        n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]; src = objs[h, OBJ_OFF]
+        F[fbase + a] = _sum_f(HF, src, n); pc += 1
+    """,
+    "SUM_I": """
+        h = I[ibase + b]
+        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        if objs[h, OBJ_KIND] != KIND_INT: status = _trap(st, TRAP_BAD_KIND, h, objs[h, OBJ_KIND]); break
+        n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]; src = objs[h, OBJ_OFF]
+        I[ibase + a] = _sum_i(HI, src, n); pc += 1
+    """,
+    # --- random numbers (SFC64 stream in rng)
+    "RAND": "F[fbase + a] = rand_f(rng); pc += 1",
+    "RANDN": "F[fbase + a] = randn_f(rng); pc += 1",
+    "RANDINT": """
+        h = I[ibase + b]; k = I[ibase + c]
+        if k <= h: status = _trap(st, TRAP_RANDINT, h, k); break
+        I[ibase + a] = randint_i(rng, h, k); pc += 1
+    """,
+    # --- calls
+    "CALL": """
+        if depth >= maxdepth: status = _trap(st, TRAP_CALL_DEPTH, maxdepth, 0); break
+        if depth >= frames.shape[0]: status = _need(st, NEED_FRAMES, depth + 1); break
+        h = ibase + b; k = fbase + c
+        n = h + funcs[a, FN_FRAME_I]
+        if n > I.shape[0]: status = _need(st, NEED_I, n); break
+        n = k + funcs[a, FN_FRAME_F]
+        if n > F.shape[0]: status = _need(st, NEED_F, n); break
+        frames[depth, FR_FUNC] = a; frames[depth, FR_RET] = pc + 1
+        frames[depth, FR_IBASE] = h; frames[depth, FR_FBASE] = k
+        depth += 1; ibase = h; fbase = k
+        pc = funcs[a, FN_ENTRY]
+    """,
+    "RET": """
+        depth -= 1
+        if depth == 0: status = S_HALT; break
+        pc = frames[depth, FR_RET]
+        ibase = frames[depth - 1, FR_IBASE]; fbase = frames[depth - 1, FR_FBASE]
+    """,
+    "RET_I": """
+        I[ibase] = I[ibase + a]
+        depth -= 1
+        if depth == 0: status = S_HALT; break
+        pc = frames[depth, FR_RET]
+        ibase = frames[depth - 1, FR_IBASE]; fbase = frames[depth - 1, FR_FBASE]
+    """,
+    "RET_F": """
+        F[fbase] = F[fbase + a]
+        depth -= 1
+        if depth == 0: status = S_HALT; break
+        pc = frames[depth, FR_RET]
+        ibase = frames[depth - 1, FR_IBASE]; fbase = frames[depth - 1, FR_FBASE]
+    """,
+    "RET_REC": """
+        if depth != 1: status = _trap(st, TRAP_RET_REC, 0, 0); break
+        st[ST_RECORD] = a; depth = 0; status = S_HALT; break
+    """,
+    "HOST": "st[ST_HOST] = a; pc += 1; status = S_HOST; break",
+    "TRAP": "status = _trap(st, TRAP_MESSAGE, a, 0); break",
+}
+
+# Helpers of the loop: written into the generated file after the kernels and the layout constants.
+_HELPERS = '''
+@numba.njit(**_JIT)
+def _trap(st, code, x, y):
+    """Record a trap and its two arguments; return S_TRAP."""
+    st[ST_TRAP] = code
+    st[ST_TRAP_A] = x
+    st[ST_TRAP_B] = y
+    return S_TRAP
+
+
+@numba.njit(**_JIT)
+def _need(st, kind, amount):
+    """Record a request for more space; return S_GROW (the loop re-runs the instruction afterwards)."""
+    st[ST_NEED_KIND] = kind
+    st[ST_NEED_AMOUNT] = amount
+    return S_GROW
+
+
+@numba.njit(**_JIT)
+def _alloc(st, objs, HF, HI, nobj, kind, ndim, rows, cols):
+    """Allocate a zero-filled array of rows x cols; return its handle, or minus a status (TRAP, GROW)."""
+    if rows < 0:
+        return -_trap(st, TRAP_NEG_SIZE, rows, 0)
+    if cols < 0:
+        return -_trap(st, TRAP_NEG_SIZE, cols, 0)
+    hft = st[ST_HF_TOP]
+    hit = st[ST_HI_TOP]
+    avail = (st[ST_HEAP_LIMIT] >> 3) - hft - hit
+    # compare by division: rows * cols may overflow int64
+    if cols != 0 and rows > avail // cols:
+        return -_trap(st, TRAP_HEAP_LIMIT, rows, cols)
+    n = rows * cols
+    if nobj >= objs.shape[0]:
+        return -_need(st, NEED_OBJ, nobj + 1)
+    if kind == KIND_FLOAT:
+        if hft + n > HF.shape[0]:
+            return -_need(st, NEED_HF, hft + n)
+        HF[hft:hft + n] = 0.0
+        off = hft
+        st[ST_HF_TOP] = hft + n
+    else:
+        if hit + n > HI.shape[0]:
+            return -_need(st, NEED_HI, hit + n)
+        HI[hit:hit + n] = 0
+        off = hit
+        st[ST_HI_TOP] = hit + n
+    objs[nobj, OBJ_KIND] = kind
+    objs[nobj, OBJ_NDIM] = ndim
+    objs[nobj, OBJ_OFF] = off
+    objs[nobj, OBJ_LEN] = rows
+    objs[nobj, OBJ_COLS] = cols
+    return nobj
+
+
+@numba.njit(**_JIT)
+def _sum_f(HF, src, n):
+    """Sum of HF[src:src + n], strictly left to right."""
+    u = 0.0
+    for k in range(src, src + n):
+        u += HF[k]
+    return u
+
+
+@numba.njit(**_JIT)
+def _sum_i(HI, src, n):
+    """Sum of HI[src:src + n], wrapping."""
+    m = np.int64(0)
+    for k in range(src, src + n):
+        m += HI[k]
+    return m
+'''
+
+_SIGNATURE = ("int64(int32[:, ::1], float64[::1], int64[::1], float64[::1], int64[::1], float64[::1], "
+              "int64[::1], int64[:, ::1], int64[:, ::1], int64[::1], int64[::1], uint8[::1], uint64[::1], "
+              "int64[:, ::1])")
+
+_PROLOGUE = '''
+@numba.njit(_SIGNATURE, nogil=True, cache=True, error_model="numpy")
+def run(code, KF, KI, F, I, HF, HI, objs, frames, st, ctl, bp, rng, funcs):
+    """Execute from st[ST_PC] until a status; save pc, depth and counters into st; return the status."""
+    depth = st[ST_DEPTH]
+    if depth <= 0:
+        st[ST_STATUS] = S_HALT
+        return S_HALT
+    pc = st[ST_PC]
+    ibase = frames[depth - 1, FR_IBASE]
+    fbase = frames[depth - 1, FR_FBASE]
+    nobj = st[ST_NOBJ]
+    maxdepth = st[ST_MAX_DEPTH]
+    left = ctl[CTL_STEPS]
+    if ctl[CTL_FUEL] < left:
+        left = ctl[CTL_FUEL]
+    if left < 0:
+        left = 0
+    start = left
+    skip = st[ST_SKIP_BP] != 0 and bp[pc] != 0
+    st[ST_SKIP_BP] = 0
+    status = 0
+    while True:
+        if bp[pc] != 0:
+            if skip:
+                skip = False
+            else:
+                status = S_BREAK
+                break
+        if (left & CANCEL_POLL_MASK) == 0:
+            if left == 0:
+                status = S_STEP if ctl[CTL_STEPS] <= ctl[CTL_FUEL] else S_FUEL
+                break
+            if ctl[CTL_CANCEL] != 0:
+                status = S_CANCEL
+                break
+        left -= 1
+        op = code[pc, 0]
+        a = np.int64(code[pc, 1])
+        b = np.int64(code[pc, 2])
+        c = np.int64(code[pc, 3])
+'''
+
+_EPILOGUE = '''
+        else:
+            status = _trap(st, TRAP_BAD_OPCODE, op, 0)
+            break
+    if status == S_GROW:
+        left += 1  # the instruction did not run; it runs again after the host grew the array
+    done = start - left
+    st[ST_PC] = pc
+    st[ST_DEPTH] = depth
+    st[ST_NOBJ] = nobj
+    st[ST_COUNT] += done
+    st[ST_STATUS] = status
+    ctl[CTL_STEPS] -= done
+    ctl[CTL_FUEL] -= done
+    return status
+'''
+
+_lock = threading.Lock()
+_loaded = None
+
+
+def implemented_opcodes() -> set[str]:
+    """Names of the opcodes the loop has a body for (a test checks this is exactly the table)."""
+    return set(BODIES)
+
+
+def _branch(op: opcodes.Op, first: bool) -> str:
+    """One ``if``/``elif`` arm of the dispatch chain for ``op``."""
+    body = textwrap.dedent(BODIES[op.name]).strip("\n")
+    kw = "if" if first else "elif"
+    head = f"        {kw} op == {op.code}:  # {op.name}  {op.effect}"
+    return head + "\n" + textwrap.indent(body, " " * 12)
+
+
+def generate_source() -> str:
+    """The full text of the interpreter module: kernels, layout constants, helpers and the loop."""
+    names = [op.name for op in opcodes.OPCODES]
+    missing = set(names) - set(BODIES)
+    extra = set(BODIES) - set(names)
+    if missing or extra:
+        raise RuntimeError(f"interpreter bodies do not match the opcode table: missing {sorted(missing)}, "
+                           f"unknown {sorted(extra)}")
+    if tuple(opcodes.MATH1) != kernels.MATH1_ORDER:
+        raise RuntimeError("kernels.MATH1_ORDER differs from opcodes.MATH1")
+    kernel_text = Path(kernels.__file__).read_text(encoding="utf-8")
+    consts = "\n".join(f"{k} = {v!r}" for k, v in sorted(layout.int_constants().items()))
+    branches = "\n".join(_branch(op, i == 0) for i, op in enumerate(opcodes.OPCODES))
+    return "\n".join([
+        "# Generated by mvm.vm.interp from the opcode table; do not edit (the file name is its content hash).",
+        kernel_text,
+        "import mvm.numba_guard as _numba_guard",
+        "_numba_guard.install()",
+        "",
+        "# --- layout constants (mvm.vm.layout)",
+        consts,
+        f"_SIGNATURE = {_SIGNATURE!r}",
+        _HELPERS,
+        _PROLOGUE.rstrip("\n"),
+        branches,
+        _EPILOGUE,
+    ])
+
+
+def cache_dir() -> Path:
+    """Directory for generated sources (and, beside them, Numba's cache): writable, created if needed."""
+    candidates = []
+    if os.environ.get("MVM_CACHE_DIR"):
+        candidates.append(Path(os.environ["MVM_CACHE_DIR"]))
+    candidates.append(Path.home() / ".cache" / "mvm")
+    candidates.append(Path(tempfile.gettempdir()) / f"mvm-cache-{os.getuid() if hasattr(os, 'getuid') else 0}")
+    for base in candidates:
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+            if os.access(base, os.W_OK | os.X_OK):
+                return base
+        except OSError:
+            continue
+    return Path(tempfile.mkdtemp(prefix="mvm-cache-"))
+
+
+def _write_once(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically unless it is already there (a rewrite would change the mtime
+    that Numba's cache index checks)."""
+    if path.exists():
+        try:
+            if path.read_text(encoding="utf-8") == text:
+                return
+        except OSError:
+            pass
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def generated_path() -> Path:
+    """Where the generated interpreter for the current table lives (written if absent)."""
+    text = generate_source()
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+    folder = cache_dir() / "interp"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"mvm_interp_{digest}.py"
+    _write_once(path, text)
+    return path
+
+
+def get_interpreter():
+    """The compiled interpreter loop ``run`` (generated, imported and compiled or cache-loaded once)."""
+    global _loaded
+    if _loaded is not None:
+        return _loaded
+    with _lock:
+        if _loaded is None:
+            path = generated_path()
+            name = path.stem
+            module = sys.modules.get(name)
+            if module is None:
+                spec = importlib.util.spec_from_file_location(name, path)
+                module = importlib.util.module_from_spec(spec)
+                sys.modules[name] = module
+                try:
+                    spec.loader.exec_module(module)
+                except BaseException:
+                    del sys.modules[name]
+                    raise
+            _loaded = module.run
+    return _loaded
