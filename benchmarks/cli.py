@@ -122,7 +122,7 @@ def run_workload(w: Workload, quick: bool, repeat: int, subject: Subject, peers:
         return w.python(**params)
 
     try:
-        res.cpython.warmup_s, py_result = timed(py_run)
+        res.cpython.warmup_s, _, py_result = timed(py_run)
         expected = normalize(py_result)
     except Exception as exc:     # a bug in the twin: report it, the rest of the session still runs
         res.cpython.error = f"{type(exc).__name__}: {exc}"
@@ -130,7 +130,7 @@ def run_workload(w: Workload, quick: bool, repeat: int, subject: Subject, peers:
 
     if mvm_run is not None:
         try:
-            res.mvm.warmup_s, mvm_result = timed(mvm_run)
+            res.mvm.warmup_s, _, mvm_result = timed(mvm_run)
             if expected is not None:
                 res.mvm_check = difference(expected, normalize(mvm_result))
         except Exception as exc:
@@ -138,10 +138,11 @@ def run_workload(w: Workload, quick: bool, repeat: int, subject: Subject, peers:
             mvm_run = None
 
     for _ in range(repeat):
-        if py_run is not None:
-            res.cpython.times.append(timed(py_run)[0])
-        if mvm_run is not None:
-            res.mvm.times.append(timed(mvm_run)[0])
+        for fn, times in ((py_run, res.cpython), (mvm_run, res.mvm)):
+            if fn is not None:
+                wall, cpu, _ = timed(fn)
+                times.times.append(wall)
+                times.cpu_times.append(cpu)
 
     if expected is not None:
         res.summary = w.summarize(expected)

@@ -18,11 +18,17 @@ class ToolTimes:
     warmup_s: float | None = None
     times: list[float] = dataclasses.field(default_factory=list)
     error: str | None = None
+    cpu_times: list[float] = dataclasses.field(default_factory=list)  # in-process tools only
 
     @property
     def median_s(self) -> float | None:
         """Median of the timed runs."""
         return median(self.times)
+
+    @property
+    def median_cpu_s(self) -> float | None:
+        """Median process CPU time of the timed runs (None for peers, which report one clock)."""
+        return median(self.cpu_times)
 
 
 @dataclasses.dataclass
@@ -40,20 +46,27 @@ class WorkloadResult:
     peer_checks: dict[str, str | None] = dataclasses.field(default_factory=dict)
     summary: dict[str, Any] = dataclasses.field(default_factory=dict)
 
-    def speedup(self, tool: str) -> float | None:
-        """CPython median / ``tool`` median (``tool`` is "mvm" or a peer name)."""
+    def speedup(self, tool: str, cpu: bool = False) -> float | None:
+        """CPython median / ``tool`` median (``tool`` is "mvm" or a peer name); by CPU time if ``cpu``."""
         times = self.mvm if tool == "mvm" else self.peers.get(tool)
-        return ratio(self.cpython.median_s, times.median_s if times else None)
+        if times is None:
+            return None
+        if cpu:
+            return ratio(self.cpython.median_cpu_s, times.median_cpu_s)
+        return ratio(self.cpython.median_s, times.median_s)
 
 
-def geomean_speedup(results: list[WorkloadResult], tool: str) -> tuple[float | None, int]:
+def geomean_speedup(results: list[WorkloadResult], tool: str, cpu: bool = False) -> tuple[float | None, int]:
     """Geometric mean of ``tool``'s speedups over CPython, and over how many workloads it was taken."""
-    values = [s for s in (r.speedup(tool) for r in results) if s is not None]
+    values = [s for s in (r.speedup(tool, cpu) for r in results) if s is not None]
     return geomean(values), len(values)
 
 
 def _times(t: ToolTimes) -> dict[str, Any]:
-    return {"warmup_s": t.warmup_s, "times_s": t.times, "median_s": t.median_s, "error": t.error}
+    out = {"warmup_s": t.warmup_s, "times_s": t.times, "median_s": t.median_s, "error": t.error}
+    if t.cpu_times:
+        out.update(cpu_times_s=t.cpu_times, median_cpu_s=t.median_cpu_s)
+    return out
 
 
 def to_json(meta: dict[str, Any], results: list[WorkloadResult], peer_names: list[str],
@@ -72,6 +85,7 @@ def to_json(meta: dict[str, Any], results: list[WorkloadResult], peer_names: lis
                 "mvm": _times(r.mvm),
                 "peers": {name: _times(t) for name, t in r.peers.items()},
                 "speedup_vs_cpython": {tool: r.speedup(tool) for tool in tools},
+                "mvm_speedup_vs_cpython_by_cpu_time": r.speedup("mvm", cpu=True),
                 "mvm_matches_cpython": r.mvm_check is None and r.mvm.error is None,
                 "mvm_mismatch": r.mvm_check,
                 "peer_mismatch": r.peer_checks,
@@ -80,9 +94,11 @@ def to_json(meta: dict[str, Any], results: list[WorkloadResult], peer_names: lis
             for r in results
         ],
         "geomean_speedup_vs_cpython": {tool: geomean_speedup(results, tool)[0] for tool in tools},
+        "mvm_geomean_speedup_vs_cpython_by_cpu_time": geomean_speedup(results, "mvm", cpu=True)[0],
         "startup": None if startup is None else {
             "command": startup.command, "warmup_s": startup.warmup_s, "times_s": startup.times,
-            "median_s": startup.median_s, "error": startup.error,
+            "median_s": startup.median_s, "cpu_times_s": startup.cpu_times,
+            "median_cpu_s": startup.median_cpu_s, "error": startup.error,
         },
         "verdicts": verdicts,
     }

@@ -7,6 +7,7 @@ reason it could not be measured. One untimed run comes first so the Numba cache 
 from __future__ import annotations
 
 import dataclasses
+import resource
 import subprocess
 import sys
 import time
@@ -25,6 +26,7 @@ class Startup:
     command: list[str]
     warmup_s: float | None = None
     times: list[float] = dataclasses.field(default_factory=list)
+    cpu_times: list[float] = dataclasses.field(default_factory=list)   # user + system of the child
     error: str | None = None
 
     @property
@@ -32,11 +34,22 @@ class Startup:
         """Median wall time of the timed runs."""
         return median(self.times)
 
+    @property
+    def median_cpu_s(self) -> float | None:
+        """Median CPU time (user + system) of the timed runs."""
+        return median(self.cpu_times)
 
-def _run_once(cmd: list[str], root: Path) -> tuple[float, subprocess.CompletedProcess]:
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run_once(cmd: list[str], root: Path) -> tuple[float, float, subprocess.CompletedProcess]:
+    c0 = _children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=TIMEOUT_S)
-    return time.perf_counter() - t0, proc
+    return time.perf_counter() - t0, _children_cpu() - c0, proc
 
 
 def measure_startup(root: Path, repeat: int) -> Startup:
@@ -48,7 +61,7 @@ def measure_startup(root: Path, repeat: int) -> Startup:
         return result
     try:
         for k in range(repeat + 1):
-            seconds, proc = _run_once(cmd, root)
+            seconds, cpu, proc = _run_once(cmd, root)
             if proc.returncode != 0:
                 tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
                 result.error = f"exit status {proc.returncode}: {' | '.join(tail)}"
@@ -57,6 +70,7 @@ def measure_startup(root: Path, repeat: int) -> Startup:
                 result.warmup_s = seconds
             else:
                 result.times.append(seconds)
+                result.cpu_times.append(cpu)
     except (OSError, subprocess.TimeoutExpired) as exc:
         result.error = str(exc)
     return result

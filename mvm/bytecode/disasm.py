@@ -129,7 +129,7 @@ def _operand(p: Program, kind: str, pos: int, v: int, slot_names: dict) -> str:
         return f.name if f is not None else f"fn?{v}"
     if kind == "str":
         s = _get(p.strings, v)
-        return json.dumps(s) if s is not None else f"str?{v}"
+        return json.dumps(s, ensure_ascii=False) if s is not None else f"str?{v}"
     if kind == "m1":
         m = _get(O.MATH1, v)
         return m if m is not None else f"m1?{v}"
@@ -137,8 +137,9 @@ def _operand(p: Program, kind: str, pos: int, v: int, slot_names: dict) -> str:
         items = _get(p.hosts, v)
         if items is None:
             return f"host?{v}"
-        return "print(" + ", ".join(json.dumps(it.text) if it.type == "str" else f"{bank_of(it.type)}{it.reg}"
-                                    for it in items) + ")"
+        shown = [json.dumps(it.text, ensure_ascii=False) if it.type == "str" else f"{bank_of(it.type)}{it.reg}"
+                 for it in items]
+        return "print(" + ", ".join(shown) + ")"
     if kind == "rec":
         fields = _get(p.records, v)
         if fields is None:

@@ -28,8 +28,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import struct
-import tempfile
 
 import numpy as np
 
@@ -80,9 +80,10 @@ def save(program: Program, path) -> None:
     """Write ``program`` to ``path`` atomically (a reader never sees a half-written file)."""
     data = dumps(program)
     path = os.fspath(path)
-    fd, tmp = tempfile.mkstemp(prefix=".mvmc-", dir=os.path.dirname(os.path.abspath(path)))
+    # a fresh name next to the target (same file system, so os.replace is atomic); open() applies the umask
+    tmp = f"{path}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with open(tmp, "xb") as fh:
             fh.write(data)
         os.replace(tmp, path)
     except BaseException:

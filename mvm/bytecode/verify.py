@@ -89,7 +89,8 @@ _KIND_WHAT = {
 # the rule each operand kind answers to
 _KIND_RULE = {
     "_": "operand-unused", "ri": "register", "rf": "register", "ki": "const-index", "kf": "const-index",
-    "imm": "operand-unused", "pc": "jump-target", "fn": "function-index", "str": "string-index",
+    "imm": "operand-unused",  # never reported: every int32 is a valid immediate
+    "pc": "jump-target", "fn": "function-index", "str": "string-index",
     "host": "host-index", "rec": "record-index", "m1": "math-id", "ab": "register",
 }
 

@@ -48,7 +48,7 @@ BODIES: dict[str, str] = {
     "I2F": "F[fbase + a] = float(I[ibase + b]); pc += 1",
     "F2I": """
         x = F[fbase + b]
-        if not f2i_ok(x): status = _trap(st, TRAP_F2I, b, 0); break
+        if not f2i_ok(x): tcode = TRAP_F2I; ta = b; tb = 0; status = S_TRAP; break
         I[ibase + a] = np.int64(x); pc += 1
     """,
     # --- int arithmetic (int64 wraps)
@@ -57,17 +57,17 @@ BODIES: dict[str, str] = {
     "MUL_I": "I[ibase + a] = I[ibase + b] * I[ibase + c]; pc += 1",
     "FLOORDIV_I": """
         k = I[ibase + c]
-        if k == 0: status = _trap(st, TRAP_DIV_ZERO, 0, 0); break
+        if k == 0: tcode = TRAP_DIV_ZERO; ta = 0; tb = 0; status = S_TRAP; break
         I[ibase + a] = floordiv_i(I[ibase + b], k); pc += 1
     """,
     "MOD_I": """
         k = I[ibase + c]
-        if k == 0: status = _trap(st, TRAP_MOD_ZERO, 0, 0); break
+        if k == 0: tcode = TRAP_MOD_ZERO; ta = 0; tb = 0; status = S_TRAP; break
         I[ibase + a] = mod_i(I[ibase + b], k); pc += 1
     """,
     "POW_I": """
         k = I[ibase + c]
-        if k < 0: status = _trap(st, TRAP_NEG_EXP, k, 0); break
+        if k < 0: tcode = TRAP_NEG_EXP; ta = k; tb = 0; status = S_TRAP; break
         I[ibase + a] = pow_i(I[ibase + b], k); pc += 1
     """,
     "NEG_I": "I[ibase + a] = -I[ibase + b]; pc += 1",
@@ -163,63 +163,63 @@ BODIES: dict[str, str] = {
     """,
     "ALOAD_F": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
-        if objs[h, OBJ_KIND] != KIND_FLOAT: status = _trap(st, TRAP_BAD_KIND, h, objs[h, OBJ_KIND]); break
+        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
+        if objs[h, OBJ_KIND] != KIND_FLOAT: tcode = TRAP_BAD_KIND; ta = h; tb = objs[h, OBJ_KIND]; status = S_TRAP; break
         k = I[ibase + c]; n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]
-        if k < 0 or k >= n: status = _trap(st, TRAP_INDEX, k, n); break
+        if k < 0 or k >= n: tcode = TRAP_INDEX; ta = k; tb = n; status = S_TRAP; break
         F[fbase + a] = HF[objs[h, OBJ_OFF] + k]; pc += 1
     """,
     "ALOAD_I": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
-        if objs[h, OBJ_KIND] != KIND_INT: status = _trap(st, TRAP_BAD_KIND, h, objs[h, OBJ_KIND]); break
+        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
+        if objs[h, OBJ_KIND] != KIND_INT: tcode = TRAP_BAD_KIND; ta = h; tb = objs[h, OBJ_KIND]; status = S_TRAP; break
         k = I[ibase + c]; n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]
-        if k < 0 or k >= n: status = _trap(st, TRAP_INDEX, k, n); break
+        if k < 0 or k >= n: tcode = TRAP_INDEX; ta = k; tb = n; status = S_TRAP; break
         I[ibase + a] = HI[objs[h, OBJ_OFF] + k]; pc += 1
     """,
     "ASTORE_F": """
         h = I[ibase + a]
-        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
-        if objs[h, OBJ_KIND] != KIND_FLOAT: status = _trap(st, TRAP_BAD_KIND, h, objs[h, OBJ_KIND]); break
+        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
+        if objs[h, OBJ_KIND] != KIND_FLOAT: tcode = TRAP_BAD_KIND; ta = h; tb = objs[h, OBJ_KIND]; status = S_TRAP; break
         k = I[ibase + b]; n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]
-        if k < 0 or k >= n: status = _trap(st, TRAP_INDEX, k, n); break
+        if k < 0 or k >= n: tcode = TRAP_INDEX; ta = k; tb = n; status = S_TRAP; break
         HF[objs[h, OBJ_OFF] + k] = F[fbase + c]; pc += 1
     """,
     "ASTORE_I": """
         h = I[ibase + a]
-        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
-        if objs[h, OBJ_KIND] != KIND_INT: status = _trap(st, TRAP_BAD_KIND, h, objs[h, OBJ_KIND]); break
+        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
+        if objs[h, OBJ_KIND] != KIND_INT: tcode = TRAP_BAD_KIND; ta = h; tb = objs[h, OBJ_KIND]; status = S_TRAP; break
         k = I[ibase + b]; n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]
-        if k < 0 or k >= n: status = _trap(st, TRAP_INDEX, k, n); break
+        if k < 0 or k >= n: tcode = TRAP_INDEX; ta = k; tb = n; status = S_TRAP; break
         HI[objs[h, OBJ_OFF] + k] = I[ibase + c]; pc += 1
     """,
     "IDX2": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
         k = I[ibase + a]; n = objs[h, OBJ_LEN]
-        if k < 0 or k >= n: status = _trap(st, TRAP_ROW, k, n); break
+        if k < 0 or k >= n: tcode = TRAP_ROW; ta = k; tb = n; status = S_TRAP; break
         m = I[ibase + c]; n = objs[h, OBJ_COLS]
-        if m < 0 or m >= n: status = _trap(st, TRAP_COL, m, n); break
+        if m < 0 or m >= n: tcode = TRAP_COL; ta = m; tb = n; status = S_TRAP; break
         I[ibase + a] = k * n + m; pc += 1
     """,
     "LEN": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
         I[ibase + a] = objs[h, OBJ_LEN]; pc += 1
     """,
     "ROWS": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
         I[ibase + a] = objs[h, OBJ_LEN]; pc += 1
     """,
     "COLS": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
         I[ibase + a] = objs[h, OBJ_COLS]; pc += 1
     """,
     "COPY": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
+        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
         k = _alloc(st, objs, HF, HI, nobj, objs[h, OBJ_KIND], objs[h, OBJ_NDIM], objs[h, OBJ_LEN],
                    objs[h, OBJ_COLS])
         if k < 0: status = -k; break
@@ -232,29 +232,29 @@ BODIES: dict[str, str] = {
     """,
     "FILL_F": """
         h = I[ibase + a]
-        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
-        if objs[h, OBJ_KIND] != KIND_FLOAT: status = _trap(st, TRAP_BAD_KIND, h, objs[h, OBJ_KIND]); break
+        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
+        if objs[h, OBJ_KIND] != KIND_FLOAT: tcode = TRAP_BAD_KIND; ta = h; tb = objs[h, OBJ_KIND]; status = S_TRAP; break
         n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]; src = objs[h, OBJ_OFF]
         HF[src:src + n] = F[fbase + b]; pc += 1
     """,
     "FILL_I": """
         h = I[ibase + a]
-        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
-        if objs[h, OBJ_KIND] != KIND_INT: status = _trap(st, TRAP_BAD_KIND, h, objs[h, OBJ_KIND]); break
+        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
+        if objs[h, OBJ_KIND] != KIND_INT: tcode = TRAP_BAD_KIND; ta = h; tb = objs[h, OBJ_KIND]; status = S_TRAP; break
         n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]; src = objs[h, OBJ_OFF]
         HI[src:src + n] = I[ibase + b]; pc += 1
     """,
     "SUM_F": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
-        if objs[h, OBJ_KIND] != KIND_FLOAT: status = _trap(st, TRAP_BAD_KIND, h, objs[h, OBJ_KIND]); break
+        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
+        if objs[h, OBJ_KIND] != KIND_FLOAT: tcode = TRAP_BAD_KIND; ta = h; tb = objs[h, OBJ_KIND]; status = S_TRAP; break
         n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]; src = objs[h, OBJ_OFF]
         F[fbase + a] = _sum_f(HF, src, n); pc += 1
     """,
     "SUM_I": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: status = _trap(st, TRAP_BAD_HANDLE, h, 0); break
-        if objs[h, OBJ_KIND] != KIND_INT: status = _trap(st, TRAP_BAD_KIND, h, objs[h, OBJ_KIND]); break
+        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
+        if objs[h, OBJ_KIND] != KIND_INT: tcode = TRAP_BAD_KIND; ta = h; tb = objs[h, OBJ_KIND]; status = S_TRAP; break
         n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]; src = objs[h, OBJ_OFF]
         I[ibase + a] = _sum_i(HI, src, n); pc += 1
     """,
@@ -263,18 +263,18 @@ BODIES: dict[str, str] = {
     "RANDN": "F[fbase + a] = randn_f(rng); pc += 1",
     "RANDINT": """
         h = I[ibase + b]; k = I[ibase + c]
-        if k <= h: status = _trap(st, TRAP_RANDINT, h, k); break
+        if k <= h: tcode = TRAP_RANDINT; ta = h; tb = k; status = S_TRAP; break
         I[ibase + a] = randint_i(rng, h, k); pc += 1
     """,
     # --- calls
     "CALL": """
-        if depth >= maxdepth: status = _trap(st, TRAP_CALL_DEPTH, maxdepth, 0); break
-        if depth >= frames.shape[0]: status = _need(st, NEED_FRAMES, depth + 1); break
+        if depth >= maxdepth: tcode = TRAP_CALL_DEPTH; ta = maxdepth; tb = 0; status = S_TRAP; break
+        if depth >= frames.shape[0]: need = NEED_FRAMES; amount = depth + 1; status = S_GROW; break
         h = ibase + b; k = fbase + c
         n = h + funcs[a, FN_FRAME_I]
-        if n > I.shape[0]: status = _need(st, NEED_I, n); break
+        if n > I.shape[0]: need = NEED_I; amount = n; status = S_GROW; break
         n = k + funcs[a, FN_FRAME_F]
-        if n > F.shape[0]: status = _need(st, NEED_F, n); break
+        if n > F.shape[0]: need = NEED_F; amount = n; status = S_GROW; break
         frames[depth, FR_FUNC] = a; frames[depth, FR_RET] = pc + 1
         frames[depth, FR_IBASE] = h; frames[depth, FR_FBASE] = k
         depth += 1; ibase = h; fbase = k
@@ -301,11 +301,11 @@ BODIES: dict[str, str] = {
         ibase = frames[depth - 1, FR_IBASE]; fbase = frames[depth - 1, FR_FBASE]
     """,
     "RET_REC": """
-        if depth != 1: status = _trap(st, TRAP_RET_REC, 0, 0); break
+        if depth != 1: tcode = TRAP_RET_REC; ta = 0; tb = 0; status = S_TRAP; break
         st[ST_RECORD] = a; depth = 0; status = S_HALT; break
     """,
     "HOST": "st[ST_HOST] = a; pc += 1; status = S_HOST; break",
-    "TRAP": "status = _trap(st, TRAP_MESSAGE, a, 0); break",
+    "TRAP": "tcode = TRAP_MESSAGE; ta = a; tb = 0; status = S_TRAP; break",
 }
 
 # Helpers of the loop: written into the generated file after the kernels and the layout constants.
@@ -407,6 +407,12 @@ def run(code, KF, KI, F, I, HF, HI, objs, frames, st, ctl, bp, rng, funcs):
     skip = st[ST_SKIP_BP] != 0 and bp[pc] != 0
     st[ST_SKIP_BP] = 0
     status = 0
+    # a failing instruction sets these and breaks; they reach st once, after the loop
+    tcode = 0
+    ta = 0
+    tb = 0
+    need = 0
+    amount = 0
     while True:
         if bp[pc] != 0:
             if skip:
@@ -430,9 +436,15 @@ def run(code, KF, KI, F, I, HF, HI, objs, frames, st, ctl, bp, rng, funcs):
 
 _EPILOGUE = '''
         else:
-            status = _trap(st, TRAP_BAD_OPCODE, op, 0)
-            break
+            tcode = TRAP_BAD_OPCODE; ta = np.int64(op); tb = 0; status = S_TRAP; break
+    if status == S_TRAP and tcode != 0:
+        st[ST_TRAP] = tcode
+        st[ST_TRAP_A] = ta
+        st[ST_TRAP_B] = tb
     if status == S_GROW:
+        if need != 0:
+            st[ST_NEED_KIND] = need
+            st[ST_NEED_AMOUNT] = amount
         left += 1  # the instruction did not run; it runs again after the host grew the array
     done = start - left
     st[ST_PC] = pc

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import struct
 
 import attrs
@@ -119,6 +118,17 @@ def test_save_load(tmp_path):
     mvmc.save(TINY, str(path))   # overwrite, str path
     assert_same(TINY, mvmc.load(str(path)))
     assert [f.name for f in tmp_path.iterdir()] == ["m.mvmc"]   # no temporary file left behind
+
+
+def test_load_names_the_file(tmp_path):
+    path = tmp_path / "bad.mvmc"
+    path.write_bytes(DATA[:-3])
+    with pytest.raises(BytecodeError) as info:
+        mvmc.load(path)
+    assert info.value.rule == "format" and info.value.file == str(path)
+    assert str(info.value).startswith(f"{path}: bytecode error: ")
+    with pytest.raises(OSError):
+        mvmc.load(tmp_path / "missing.mvmc")
 
 
 def test_content_hash():
@@ -251,7 +261,7 @@ def test_forge_helper_reproduces_the_file():
     assert reseal(DATA) == DATA
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, len(DATA) - 1), st.integers(0, 255)), min_size=1, max_size=4),
        st.booleans())
 def test_fuzz_bytes(edits, sealed):

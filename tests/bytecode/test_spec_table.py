@@ -4,6 +4,7 @@ statuses and trap codes with their values."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,9 @@ from mvm.bytecode import opcodes as O
 from mvm.bytecode import spec_table
 from mvm.bytecode.verify import RULES
 
-SPEC = spec_table.SPEC_PATH.read_text(encoding="utf-8")
+# the repository's copy (the package may be imported from an installed copy elsewhere)
+SPEC_FILE = Path(__file__).resolve().parents[2] / "spec" / "bytecode.md"
+SPEC = SPEC_FILE.read_text(encoding="utf-8")
 
 
 def _between(text: str, markers: tuple[str, str]) -> str:
@@ -29,8 +32,9 @@ def test_rules_table_is_current():
 
 
 def test_check_command_agrees():
-    assert spec_table.main(["--check"]) == 0
     assert spec_table.render_spec(SPEC) == SPEC
+    if spec_table.SPEC_PATH == SPEC_FILE:
+        assert spec_table.main(["--check"]) == 0
 
 
 def test_table_rows_follow_the_opcode_table():

@@ -253,7 +253,7 @@ def _mutate(p: Program, data) -> Program:
     return p
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_fuzz_only_bytecode_errors(data):
     p = P
@@ -265,7 +265,7 @@ def test_fuzz_only_bytecode_errors(data):
         assert err.rule in RULES, str(err)  # never the "internal" safety net
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, len(P.code) - 1), st.integers(0, 3), INTERESTING_INT32),
                 min_size=1, max_size=3))
 def test_fuzz_code_cells(edits):

@@ -148,6 +148,8 @@ class Gen:
         self.scopes: list[dict[str, Var]] = []
         self.ctx = Ctx(None)
         self.callable: list[Func] = []
+        self.const_mode = False
+        self._const_values: dict[str, object] = {}
 
     # ---- drawing helpers --------------------------------------------------------------------------
 
@@ -218,6 +220,15 @@ class Gen:
         if e.prec < ATOM and self.chance(5):
             e = Ex(f"({e.src})", e.py, ATOM, e.type)
         return e
+
+    CONST_KINDS = {"leaf", "arith", "divmod", "pow", "neg", "conv", "convb", "div", "fdivmod", "int",
+                   "cmp", "and", "or", "not"}
+
+    def allowed(self, options):
+        """In a constant expression only operators and conversions may appear (spec §2.4)."""
+        if self.const_mode:
+            return [(w, k) for w, k in options if k in self.CONST_KINDS]
+        return options
 
     def num_expr(self, d: int) -> Ex:
         return self.float_expr(d) if self.chance(50) else self.int_expr(d)
@@ -301,7 +312,7 @@ class Gen:
         """An int divisor: raw (may be zero) or made non-zero with ``abs(e) + 1``."""
         e = self.int_expr(d)
         how = self.weighted([(4, "guard"), (3, "raw"), (3, "negguard")])
-        if how == "raw":
+        if how == "raw" or self.const_mode:
             return e
         ab = self.call_builtin("abs", [e], INT, f"_iabs({e.py})")
         g = self.arith("+", ab, Ex("1", "1", ATOM, INT))
@@ -317,7 +328,8 @@ class Gen:
     def index1(self, av: Ex, d: int) -> Ex:
         """An index for 1-D array ``av``: usually ``e % len(a)``, sometimes a raw small literal."""
         if self.chance(8):
-            return Ex(str(self.draw(st.integers(0, 6))), None, ATOM, INT)._fix()
+            n = self.draw(st.integers(0, 6))
+            return Ex(str(n), str(n), ATOM, INT)
         e = self.int_expr(d)
         ln = Ex(f"len({av.src})", f"_len({av.py})", POST, INT)
         return self.arith("%", e, ln)
@@ -385,7 +397,7 @@ class Gen:
                     n = self.draw(st.integers(0, 4))
                     a = Ex(str(n), str(n), ATOM, INT)
             elif ptype in ARRAYS:
-                a = self.array_arg(ptype, d)
+                a = self.array_arg(ptype, d, need_writable=f.ret is None)
             else:
                 a = self.expr(ptype, d - 1)
             args_src.append(a.src)
@@ -394,8 +406,9 @@ class Gen:
         return Ex(f"{f.name}({', '.join(args_src)}{trailing})", f"f_{f.name}({', '.join(args_py)})", POST,
                   f.ret or "void")
 
-    def array_arg(self, t: str, d: int) -> Ex:
-        vs = self.vars_of(t)
+    def array_arg(self, t: str, d: int, need_writable: bool) -> Ex:
+        """An array argument; a void callee may write into it, so it must be ours to write."""
+        vs = self.vars_of(t, writable=need_writable)
         if vs and self.chance(80):
             v = self.pick(vs)
             return Ex(v.name, v.py, ATOM, t)
@@ -404,10 +417,10 @@ class Gen:
     def int_expr(self, d: int) -> Ex:
         if d <= 0:
             return self.leaf(INT)
-        kind = self.weighted([
+        kind = self.weighted(self.allowed([
             (4, "leaf"), (6, "arith"), (2, "divmod"), (1, "pow"), (1, "neg"), (2, "minmax"), (1, "abs"),
             (2, "conv"), (2, "index"), (1, "arrfn"), (1, "call"), (1, "randint"), (1, "convb"),
-        ])
+        ]))
         if kind == "arith":
             op = self.pick(["+", "-", "*"])
             return self.arith(op, self.int_expr(d - 1), self.int_expr(d - 1))
@@ -432,7 +445,7 @@ class Gen:
             return self.call_builtin("abs", [a], INT, f"_iabs({a.py})")
         if kind == "conv":
             a = self.float_expr(d - 1)
-            if self.chance(75):
+            if not self.const_mode and self.chance(75):
                 # clamp so that a nan or a huge value does not end the run too often
                 lo = Ex("-1e15", "-1e15", NEG, FLOAT)
                 hi = Ex("1e15", "1e15", ATOM, FLOAT)
@@ -468,11 +481,11 @@ class Gen:
         """A float-context expression (sometimes of type int, which the context widens)."""
         if d <= 0:
             return self.leaf(FLOAT) if self.chance(85) else self.leaf(INT)
-        kind = self.weighted([
+        kind = self.weighted(self.allowed([
             (4, "leaf"), (7, "arith"), (2, "div"), (2, "fdivmod"), (1, "pow"), (1, "neg"), (3, "math1"),
             (1, "math2"), (2, "minmax"), (1, "conv"), (2, "index"), (1, "arrfn"), (1, "call"), (1, "rand"),
             (1, "int"),
-        ])
+        ]))
         if kind == "arith":
             op = self.pick(["+", "-", "*"])
             a, b = self.float_expr(d - 1), self.float_expr(d - 1)
@@ -483,13 +496,13 @@ class Gen:
             op = self.pick(["//", "%"])
             a, b = self.float_expr(d - 1), self.float_expr(d - 1)
             if a.type == INT and b.type == INT:
-                b = Ex(paren(b, ATOM) if False else f"float({b.src})", f"_f({b.py})", POST, FLOAT)
+                b = Ex(f"float({b.src})", f"_f({b.py})", POST, FLOAT)
             return self.arith(op, a, b)
         if kind == "pow":
             a, b = self.float_expr(d - 1), self.float_expr(d - 1)
             if a.type == INT and b.type == INT:
                 a = Ex(f"float({a.src})", f"_f({a.py})", POST, FLOAT)
-            if self.chance(50):
+            if self.const_mode or self.chance(50):
                 return self.arith("**", a, b)
             return self.call_builtin("pow", [a, b], FLOAT, f"_fpow({py_as(a, FLOAT)}, {py_as(b, FLOAT)})")
         if kind == "neg":
@@ -561,7 +574,8 @@ class Gen:
     def bool_expr(self, d: int) -> Ex:
         if d <= 0:
             return self.leaf(BOOL)
-        kind = self.weighted([(2, "leaf"), (6, "cmp"), (2, "and"), (2, "or"), (2, "not"), (1, "call")])
+        kind = self.weighted(self.allowed([(2, "leaf"), (6, "cmp"), (2, "and"), (2, "or"), (2, "not"),
+                                           (1, "call")]))
         if kind == "cmp":
             return self.compare(d)
         if kind in ("and", "or"):
@@ -683,7 +697,6 @@ class Gen:
             return None
         if v.type in ARRAYS:
             e = self.array_expr(v.type, 1, fresh_only=True)
-            v.owned = v.owned and True
             return f"{v.name} = {e.src}", [f"{v.py} = {e.py}"]
         e = self.expr(v.type, 2)
         return f"{v.name} = {e.src}", [f"{v.py} = {py_as(e, v.type)}"]
@@ -862,8 +875,9 @@ class Gen:
         cv = self.declare(cname, INT, mutable=False)
         c = self.bool_expr(1)
         src_body, py_body = self.loop_body(depth)
-        cond_src = f"{cname} < {limit}" + (f" and {paren(c, AND + 1)}" if self.chance(60) else "")
-        cond_py = f"({cv.py} < {limit})" + (f" and {c.py}" if " and " in cond_src else "")
+        with_cond = self.chance(60)
+        cond_src = f"{cname} < {limit}" + (f" and {paren(c, AND + 1)}" if with_cond else "")
+        cond_py = f"({cv.py} < {limit})" + (f" and {c.py}" if with_cond else "")
         body = [f"{cname} += 1"] + src_body
         text = f"let {cname} = 0\nwhile {cond_src} " + self.join_block(body, "")
         py = [f"{cv.py} = 0", f"while {cond_py}:", "    _tick()", f"    {cv.py} = _iadd({cv.py}, 1)"] + \
@@ -873,188 +887,94 @@ class Gen:
     # ---- declarations -----------------------------------------------------------------------------
 
     def gen_params_consts(self):
-        src, py, overrides = [], [], {}
+        """``param`` and ``const`` declarations, their Python globals and the run's overrides."""
+        psrc, csrc, py, overrides = [], [], [], {}
         for k in range(self.draw(st.integers(0, 2))):
             name = f"P{k}"
             t = self.pick([INT, FLOAT, BOOL])
+            value = None
             if t == INT:
-                lo, hi = -50, 50
-                default = self.draw(st.integers(lo, hi))
-                rng = f" in [{-lo if False else ''}-50, 50]" if self.chance(60) else ""
-                rng = " in [-50, 50]" if rng else ""
+                default = self.draw(st.integers(-50, 50))
+                rng = " in [-50, 50]" if self.chance(60) else ""
                 dsrc = str(default) if default >= 0 else f"-{-default}"
-                value = self.draw(st.integers(lo, hi)) if self.chance(50) else None
+                if self.chance(50):
+                    value = self.draw(st.integers(-50, 50))
             elif t == FLOAT:
                 default = self.pick([0.0, 0.5, 1.5, 2.0, 10.0])
                 rng = " in [0.0, 100.0]" if self.chance(60) else ""
                 dsrc = repr(default)
-                value = self.draw(st.floats(0.0, 100.0)) if self.chance(50) else None
+                if self.chance(50):
+                    value = self.draw(st.floats(0.0, 100.0))
             else:
                 default = self.chance(50)
                 rng = ""
                 dsrc = "true" if default else "false"
-                value = self.chance(50) if self.chance(50) else None
-            src.append(f"param {name}: {t} = {dsrc}{rng}")
-            actual = default if value is None else value
+                if self.chance(50):
+                    value = self.chance(50)
+            psrc.append(f"param {name}: {t} = {dsrc}{rng}")
             if value is not None:
                 overrides[name] = value
-            py.append(f"g_{name} = {actual!r}")
+            py.append(f"g_{name} = {py_value(default if value is None else value)}")
             self.globals[name] = Var(name, f"g_{name}", t, mutable=False)
-        const_src = []
         for k in range(self.draw(st.integers(0, 3))):
             name = f"K{k}"
             t = self.pick([INT, FLOAT, BOOL])
             e = self.const_expr(t, 2)
-            val = self.const_value(e, t)
-            if val is None:
-                e = self.int_lit() if t == INT else (self.float_lit() if t == FLOAT else
-                                                     Ex("true", "True", ATOM, BOOL))
-                val = self.const_value(e, t)
-            const_src.append(f"const {name} = {e.src}")
-            py.append(f"c_{name} = {val!r}")
+            ok, val = self.const_value(e)
+            if not ok:
+                e = self.int_lit() if t == INT else self.float_lit() if t == FLOAT else Ex("true", "True", ATOM, BOOL)
+                ok, val = self.const_value(e)
+            csrc.append(f"const {name} = {e.src}")
+            py.append(f"c_{name} = {py_value(val)}")
+            self._const_values[f"c_{name}"] = val
             self.globals[name] = Var(name, f"c_{name}", e.type, mutable=False)
-        return src, const_src, py, overrides
+        return psrc, csrc, py, overrides
 
     def const_expr(self, t: str, d: int) -> Ex:
         """An expression of literals, earlier constants and operators only (spec §2.4)."""
-        saved_scopes, self.scopes = self.scopes, []
-        saved_globals = self.globals
-        self.globals = {n: v for n, v in saved_globals.items() if n.startswith("K")}
-        saved_callable, self.callable = self.callable, []
-        self._const_mode = True
+        saved = self.scopes, self.globals, self.callable
+        self.scopes = [{}]
+        self.globals = {n: v for n, v in self.globals.items() if v.py.startswith("c_")}
+        self.callable = []
+        self.const_mode = True
         try:
             return self.expr(t, d)
         finally:
-            self._const_mode = False
-            self.scopes, self.globals, self.callable = saved_scopes, saved_globals, saved_callable
+            self.const_mode = False
+            self.scopes, self.globals, self.callable = saved
 
-    def const_value(self, e: Ex, t: str):
-        from mvmfuzz_rt import ExpectedRuntimeError, _reset
+    def const_value(self, e: Ex):
+        """Evaluate a constant expression with the oracle: (True, value) or (False, None) if it traps."""
         import mvmfuzz_rt
         ns = dict(vars(mvmfuzz_rt))
-        for v in self.globals.values():
-            if v.py.startswith("c_"):
-                ns[v.py] = self._const_values[v.py]
-        _reset(0)
+        ns.update(self._const_values)
         try:
-            val = eval(e.py, ns)
-        except ExpectedRuntimeError:
-            return None
-        if isinstance(val, float) and math.isinf(val) and False:
-            return None
-        self._const_values[f"c_K{len(self._const_values)}"] = val
-        return val
+            return True, eval(e.py, ns)
+        except mvmfuzz_rt.ExpectedRuntimeError:
+            return False, None
 
     def signature(self, k: int) -> Func:
-        name = f"f{k}"
         recursive = self.chance(35)
         params = [("dep", INT)] if recursive else []
         used = {"dep"}
-        for _ in range(self.draw(st.integers(0 if not recursive else 0, 3))):
+        for _ in range(self.draw(st.integers(0, 3))):
             t = self.weighted([(4, INT), (4, FLOAT), (2, BOOL), (1, A1I), (1, A1F), (1, A2I), (1, A2F)])
             pn = self.pick([p for p in ("p", "s", "h", "e", "o", "l") if p not in used])
             used.add(pn)
             params.append((pn, t))
         ret = self.weighted([(4, INT), (4, FLOAT), (2, BOOL), (2, None), (1, A1F), (1, A1I), (1, A2F)])
-        return Func(name, params, ret, recursive)
+        return Func(f"f{k}", params, ret, recursive)
 
     def function(self, f: Func) -> tuple[str, list[str]]:
+        """One helper function in both renderings."""
         self.ctx = Ctx(f)
-        self.scopes = [{}]
         void = f.ret is None
-        for pn, pt in f.params:
-            v = Var(pn, self.fresh("p"), pt, mutable=(pn != "dep"), writable=(pt in ARRAYS and void),
-                    owned=False)
-            self.scopes[0][pn] = v
-        py_body: list[str] = []
-        src_body: list[str] = []
-        if f.recursive:
-            dv = self.scopes[0]["dep"]
-            if void:
-                src_body.append("if dep <= 0 { return }")
-                py_body += [f"if {dv.py} <= 0:", "    return"]
-            else:
-                base = self.ret_value(f.ret)
-                src_body.append(f"if dep <= 0 {{ return {base.src} }}")
-                py_body += [f"if {dv.py} <= 0:", f"    return {py_as(base, f.ret)}"]
-        self.scopes.append({})
-        for _ in range(self.draw(st.integers(0, 5))):
-            s, p = self.stmt(1)
-            src_body.append(s)
-            py_body.extend(p)
-        if not void:
-            if self.chance(20):
-                c = self.bool_expr(1)
-                a, b = self.ret_value(f.ret), self.ret_value(f.ret)
-                src_body.append(f"if {c.src} {{\n    return {a.src}\n}} else {{\n    return {b.src}\n}}")
-                py_body += [f"if {c.py}:", f"    return {py_as(a, f.ret)}", "else:",
-                            f"    return {py_as(b, f.ret)}"]
-            else:
-                e = self.ret_value(f.ret)
-                src_body.append(f"return {e.src}")
-                py_body.append(f"return {py_as(e, f.ret)}")
-        self.scopes = []
-        params_src = ", ".join(f"{pn}: {pt}" for pn, pt in f.params)
-        ret_src = f" -> {f.ret}" if f.ret else ""
-        text = f"fn {f.name}({params_src}){ret_src} " + self.join_block(src_body, "")
-        py_params = ", ".join(self.fn_param_py(f))
-        py = [f"def f_{f.name}({py_params}):", "    _tick()"] + self.indent_py(py_body)
-        return text, py
-
-    def fn_param_py(self, f):
-        return [self._param_py[(f.name, pn)] for pn, _ in f.params]
-
-    def program(self) -> GenProgram:
-        self._const_mode = False
-        self._const_values = {}
-        self._param_py = {}
-        psrc, csrc, py_globals, overrides = self.gen_params_consts()
-        sigs = [self.signature(k) for k in range(self.draw(st.integers(0, 3)))]
-        fn_src, fn_py = [], []
-        for k, f in enumerate(sigs):
-            self.callable = sigs[:k]
-            text, py = self.function_with_names(f)
-            fn_src.append(text)
-            fn_py.extend(py)
-        self.callable = sigs
-        main_ret = self.weighted([(4, INT), (4, FLOAT), (1, BOOL), (1, A1F), (1, A1I), (1, A2F), (2, "record")])
-        main_text, main_py = self.main(main_ret)
-        decls = psrc + csrc + fn_src + [main_text]
-        order = self.draw(st.permutations(range(len(decls)))) if self.chance(30) else range(len(decls))
-        header = "model fuzz" + (' version "0.0.1"' if self.chance(30) else "")
-        gap = "\n\n" if self.chance(70) else "\n"
-        mvm_src = header + "\n" + gap + gap.join(decls[i] for i in order) + "\n"
-        py_src = "\n".join(["from mvmfuzz_rt import *", ""] + py_globals + [""] + fn_py + [""] + main_py) + "\n"
-        seed = self.draw(st.integers(0, 2**32 - 1)) if self.chance(30) else 0
-        return GenProgram(mvm_src, py_src, overrides, seed, main_ret)
-
-    def function_with_names(self, f: Func):
-        # python names of the parameters are fixed before the body is generated
-        self.ctx = Ctx(f)
-        saved_fresh = self.fresh
-
-        names = {}
-
-        def declare_params():
-            for pn, pt in f.params:
-                names[pn] = self.fresh("p")
-                self._param_py[(f.name, pn)] = names[pn]
-        declare_params()
-        orig_function = self.function
-        # build the body with these names
-        self.ctx = Ctx(f)
         self.scopes = [{}]
-        void = f.ret is None
         for pn, pt in f.params:
-            self.scopes[0][pn] = Var(pn, names[pn], pt, mutable=(pn != "dep"),
+            self.scopes[0][pn] = Var(pn, self.fresh("p"), pt, mutable=(pn != "dep"),
                                      writable=(pt in ARRAYS and void), owned=False)
-        del saved_fresh, orig_function
-        return self._function_body(f)
-
-    def _function_body(self, f: Func) -> tuple[str, list[str]]:
-        void = f.ret is None
-        py_body: list[str] = []
-        src_body: list[str] = []
+        py_params = ", ".join(self.scopes[0][pn].py for pn, _ in f.params)
+        src_body, py_body = [], []
         if f.recursive:
             dv = self.scopes[0]["dep"]
             if void:
@@ -1069,26 +989,28 @@ class Gen:
             src_body.append(s)
             py_body.extend(p)
         if not void:
-            if self.chance(20):
-                c = self.bool_expr(1)
-                a, b = self.ret_value(f.ret), self.ret_value(f.ret)
-                src_body.append(f"if {c.src} {{\n    return {a.src}\n}} else {{\n    return {b.src}\n}}")
-                py_body += [f"if {c.py}:", f"    return {py_as(a, f.ret)}", "else:",
-                            f"    return {py_as(b, f.ret)}"]
-            else:
-                e = self.ret_value(f.ret)
-                src_body.append(f"return {e.src}")
-                py_body.append(f"return {py_as(e, f.ret)}")
+            self.final_return(f.ret, src_body, py_body)
         self.scopes = []
         self.ctx = Ctx(None)
         params_src = ", ".join(f"{pn}: {pt}" for pn, pt in f.params)
         ret_src = f" -> {f.ret}" if f.ret else ""
         text = f"fn {f.name}({params_src}){ret_src} " + self.join_block(src_body, "")
-        py_params = ", ".join(self._param_py[(f.name, pn)] for pn, _ in f.params)
-        py = [f"def f_{f.name}({py_params}):", "    _tick()"] + self.indent_py(py_body)
-        return text, py
+        return text, [f"def f_{f.name}({py_params}):", "    _tick()"] + self.indent_py(py_body)
+
+    def final_return(self, ret: str, src_body: list[str], py_body: list[str]) -> None:
+        """The return that ends a function: plain, or an if/else whose branches both return."""
+        if self.chance(20):
+            c = self.bool_expr(1)
+            a, b = self.ret_value(ret), self.ret_value(ret)
+            src_body.append(f"if {c.src} {{\n    return {a.src}\n}} else {{\n    return {b.src}\n}}")
+            py_body += [f"if {c.py}:", f"    return {py_as(a, ret)}", "else:", f"    return {py_as(b, ret)}"]
+        else:
+            e = self.ret_value(ret)
+            src_body.append(f"return {e.src}")
+            py_body.append(f"return {py_as(e, ret)}")
 
     def main(self, ret: str) -> tuple[str, list[str]]:
+        """``fn main()`` returning a scalar, an array or a record."""
         self.ctx = Ctx(Func("main", [], ret, False))
         self.scopes = [{}]
         src_body, py_body = [], []
@@ -1102,24 +1024,47 @@ class Gen:
                 t = self.weighted([(4, FLOAT), (4, INT), (1, BOOL), (1, A1F), (1, A1I), (1, A2I)])
                 fields.append((f"r{k}", t))
             vals = [(fn, t, self.ret_value(t)) for fn, t in fields]
-            shown = list(vals)
-            if self.chance(30):
-                shown = self.draw(st.permutations(vals))
-            lit = ", ".join(f"{fn}: {e.src}" for fn, t, e in shown)
-            # the spec evaluates the literal's fields in the order written
-            py_body += [f"_rec_{fn} = {py_as(e, t)}" for fn, t, e in shown]
-            py_body.append("return Record([" + ", ".join(f"({fn!r}, _rec_{fn})" for fn, t, e in vals) + "])")
-            src_body.append(f"return {{{lit}}}")
+            written = self.draw(st.permutations(vals)) if self.chance(30) else vals
+            # fields are evaluated in the order written (spec §6.2), returned in declared order (§8)
+            py_body += [f"_rec_{fn} = {py_as(e, t)}" for fn, t, e in written]
+            py_body.append("return Record([" + ", ".join(f"({fn!r}, _rec_{fn})" for fn, _, _ in vals) + "])")
+            src_body.append("return {" + ", ".join(f"{fn}: {e.src}" for fn, _, e in written) + "}")
             ret_src = "{" + ", ".join(f"{fn}: {t}" for fn, t in fields) + "}"
         else:
-            e = self.ret_value(ret)
-            src_body.append(f"return {e.src}")
-            py_body.append(f"return {py_as(e, ret)}")
+            self.final_return(ret, src_body, py_body)
             ret_src = ret
         self.scopes = []
+        self.ctx = Ctx(None)
         text = f"fn main() -> {ret_src} " + self.join_block(src_body, "")
-        py = ["def f_main():"] + self.indent_py(py_body)
-        return text, py
+        return text, ["def f_main():"] + self.indent_py(py_body)
+
+    def program(self) -> GenProgram:
+        psrc, csrc, py_globals, overrides = self.gen_params_consts()
+        sigs = [self.signature(k) for k in range(self.draw(st.integers(0, 3)))]
+        fn_src, fn_py = [], []
+        for k, f in enumerate(sigs):
+            self.callable = sigs[:k]          # calls go to earlier functions (and to itself, with a depth)
+            text, py = self.function(f)
+            fn_src.append(text)
+            fn_py.extend(py + [""])
+        self.callable = sigs
+        main_ret = self.weighted([(4, INT), (4, FLOAT), (1, BOOL), (1, A1F), (1, A1I), (1, A2F), (2, "record")])
+        main_text, main_py = self.main(main_ret)
+        decls = psrc + csrc + fn_src + [main_text]
+        order = self.draw(st.permutations(range(len(decls)))) if self.chance(30) else range(len(decls))
+        header = "model fuzz" + (' version "0.0.1"' if self.chance(30) else "")
+        gap = "\n\n" if self.chance(70) else "\n"
+        mvm_src = header + "\n" + gap + gap.join(decls[i] for i in order) + "\n"
+        py_src = "\n".join(["from mvmfuzz_rt import *", ""] + py_globals + [""] + fn_py + main_py) + "\n"
+        seed = self.draw(st.integers(0, 2**32 - 1)) if self.chance(30) else 0
+        return GenProgram(mvm_src, py_src, overrides, seed, main_ret)
+
+
+def py_value(v) -> str:
+    """Python source for a scalar value, exact for every float (inf and nan included)."""
+    if isinstance(v, float):
+        return f"float.fromhex({v.hex()!r})"
+    return repr(v)
 
 
 @st.composite
