@@ -199,12 +199,17 @@ def main(argv: list[str] | None = None) -> int:
         setup = f"mvm: NOT USABLE ({subject.error})"
     elif subject.import_s is not None:
         setup = (f"mvm one-off costs in this process: import {subject.import_s:.3f} s, first compile "
-                 f"(loads the grammar) {subject.prime_compile_s:.3f} s, first run (loads or compiles the "
-                 f"interpreter loop) {subject.prime_run_s:.3f} s")
+                 f"(loads the grammar) {subject.prime_compile_s:.3f} s, first run (imports Numba, loads the "
+                 f"interpreter loop from Numba's cache or compiles it) {subject.prime_run_s:.3f} s")
     peer_names = [p.name for p in peers]
+    load_end = os.getloadavg() if hasattr(os, "getloadavg") else None
+    meta["loadavg_at_end"] = load_end
     print()
     for line in report.render(results, peer_names, startup, setup):
         print(line)
+    busy = report.load_note((meta["loadavg_at_start"] or [None])[0], (load_end or [None])[0], meta["cpus"])
+    if busy:
+        print(busy)
     if skipped:
         print("peers skipped: " + "; ".join(f"{k} ({v})" for k, v in skipped.items()))
     loud = report.details(results)

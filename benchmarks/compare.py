@@ -84,5 +84,8 @@ def parse_summary(line: str, expected: dict[str, Any]) -> dict[str, Any]:
     for item in line.split()[1:]:
         key, _, text = item.partition("=")
         kind = type(expected.get(key, 0.0))
-        values[key] = int(text) if kind is int else float(text)
+        try:
+            values[key] = int(text) if kind is int else float(text)
+        except ValueError:       # keep the text: the comparison then reports it as a mismatch
+            values[key] = text
     return values

@@ -76,12 +76,25 @@ def render(results: list[WorkloadResult], peer_names: list[str], startup: Any,
         if startup.error:
             lines.append(f"startup: `{' '.join(startup.command)}`: not measured ({startup.error})")
         else:
-            lines.append(f"startup: `{' '.join(startup.command)}`: median {startup.median_s:.3f} s over "
-                         f"{len(startup.times)} run(s), warm-up run {startup.warmup_s:.3f} s "
-                         f"(target < {STARTUP_TARGET_S} s)")
+            lines.append(f"startup: `{' '.join(startup.command)}`: median {startup.median_s:.3f} s wall "
+                         f"({startup.median_cpu_s:.3f} s CPU) over {len(startup.times)} run(s), warm-up run "
+                         f"{startup.warmup_s:.3f} s (target < {STARTUP_TARGET_S} s wall)")
+    cpu_gm, cpu_n = geomean_speedup(results, "mvm", cpu=True)
+    if cpu_gm is not None:
+        lines.append(f"mvm geomean speedup by process CPU time instead of wall time: {fmt_x(cpu_gm)} "
+                     f"(over {cpu_n} workloads; less sensitive to other processes on the machine)")
     if mvm_setup:
         lines.append(mvm_setup)
     return lines
+
+
+def load_note(load_start: float | None, load_end: float | None, cpus: int | None) -> str | None:
+    """A warning when the machine was busy (1-minute load average above 3/4 of the cores)."""
+    loads = [x for x in (load_start, load_end) if x is not None]
+    if not loads or not cpus or max(loads) <= 0.75 * cpus:
+        return None
+    return (f"note: the machine was busy (1-minute load average {max(loads):.2f} on {cpus} cpus): other "
+            f"processes competed for the CPU, so wall times are inflated and noisy; compare the CPU-time line")
 
 
 def details(results: list[WorkloadResult]) -> list[str]:

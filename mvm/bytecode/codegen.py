@@ -88,9 +88,38 @@ class _FnGen:
         self.arg_need = {"i": 0, "f": 0}
         self.fixups: list[tuple[int, int, object]] = []
         self.block_pc: dict[int, int] = {}
+        self.direct = self._direct_arguments()
 
     def r(self, v: VReg) -> int:
-        return self.alloc.reg[id(v)]
+        return self.direct.get(id(v), self.alloc.reg[id(v)])
+
+    def _direct_arguments(self) -> dict[int, int]:
+        """Temporaries computed straight into a call's argument register instead of copied there.
+
+        Safe when the temporary is used once, by the call, and no other call sits between its definition
+        and that call (another call's arguments and result would overwrite the argument area).
+        """
+        uses: dict[int, int] = {}
+        for b in self.fn.blocks:
+            for i in b.instrs + [b.term]:
+                for a in i.args:
+                    if isinstance(a, VReg):
+                        uses[id(a)] = uses.get(id(a), 0) + 1
+        direct = {}
+        for b in self.fn.blocks:
+            defined_at = {}
+            for n, i in enumerate(b.instrs):
+                if i.op == "call":
+                    k = {"i": 0, "f": 0}
+                    for a in i.args:
+                        pos = defined_at.get(id(a))
+                        if (pos is not None and not a.pinned and uses.get(id(a)) == 1
+                                and not any(x.op == "call" for x in b.instrs[pos + 1:n])):
+                            direct[id(a)] = self.n[a.bank] + k[a.bank]
+                        k[a.bank] += 1
+                if i.dst is not None:
+                    defined_at[id(i.dst)] = n
+        return direct
 
     def put(self, op: int, a=0, b=0, c=0, span=None):
         self.code.append((op, a, b, c))
@@ -224,7 +253,8 @@ class _FnGen:
         base = dict(self.n)
         k = {"i": 0, "f": 0}
         for a in i.args:
-            self.put(O.MOV_I if a.bank == "i" else O.MOV_F, base[a.bank] + k[a.bank], self.r(a), 0, i.span)
+            if self.r(a) != base[a.bank] + k[a.bank]:
+                self.put(O.MOV_I if a.bank == "i" else O.MOV_F, base[a.bank] + k[a.bank], self.r(a), 0, i.span)
             k[a.bank] += 1
         for bank in ("i", "f"):
             self.arg_need[bank] = max(self.arg_need[bank], k[bank])

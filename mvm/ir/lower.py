@@ -238,7 +238,9 @@ class _FnLowering:
         if s.value is None:
             self.terminate("ret", (), s.span)
         elif isinstance(s.value, A.RecordLit):
-            regs = [self.value(f.value, ft) for f, (_, ft) in zip(s.value.fields, self.fn.record)]
+            declared = dict(self.fn.record)
+            written = {f.name: self.value(f.value, declared[f.name]) for f in s.value.fields}
+            regs = [written[name] for name, _ in self.fn.record]      # evaluated as written, kept as declared
             self.terminate("retrec", regs, s.span, self.fn.record)
         else:
             self.terminate("ret", (self.value(s.value, self.fn.ret),), s.span)

@@ -12,15 +12,11 @@ import os
 import sys
 from collections import Counter
 
-from mvm.lang.check import ieee_div
+from mvm.lang.arith import c_pow, float_floordiv, float_mod, ieee_div, wrap as _wrap
 from mvm.ir.nodes import (PURE, PURE_IF_FLOAT, Block, Function, ImmF, ImmI, Instr, ParamK, VReg,
                           format_function, uses_of, verify_function)
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
-
-
-def _wrap(v: int) -> int:
-    return (v + 2**63) % 2**64 - 2**63
 
 
 def _all_instrs(fn: Function):
@@ -92,6 +88,18 @@ def _fold(op: str, bank: str, vals: list):
         return a * b
     if op == "div":
         return ieee_div(a, b)
+    if op == "rsub":
+        return b - a
+    if op == "rdiv":
+        return ieee_div(b, a)
+    if op == "floordiv":
+        return float_floordiv(a, b)
+    if op == "mod":
+        return float_mod(a, b)
+    if op == "pow":
+        return c_pow(a, b)
+    if op in ("min", "max"):    # the VM's MIN_F/MAX_F: F[c] if F[c] < F[b] else F[b]
+        return (b if b < a else a) if op == "min" else (b if b > a else a)
     return None
 
 
@@ -187,9 +195,13 @@ def select_immediates(fn: Function) -> bool:
         if i.dst is None or not isinstance(a, VReg) or not isinstance(b, VReg):
             continue
         ops = _IMM_INT if i.dst.bank == "i" else _IMM_FLOAT
+        ib, ia = imm(b), imm(a)
+        if i.op == "sub" and i.dst.bank == "i" and a.bank == "i" and ib is not None and ib.value != INT32_MIN:
+            i.op, i.args = "add", (a, ImmI(-ib.value))      # x - k is x + (-k): ADDI_I
+            changed = True
+            continue
         if i.op not in ops or a.bank != i.dst.bank:
             continue
-        ib, ia = imm(b), imm(a)
         if ib is not None:
             i.args = (a, ib)
             changed = True

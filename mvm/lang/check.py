@@ -16,6 +16,7 @@ import attrs
 from mvm.errors import MVMTypeError
 from mvm.lang import ast as A
 from mvm.lang import types as T
+from mvm.lang.arith import c_pow, float_floordiv, float_mod, ieee_div, wrap as _wrap
 
 RESERVED_PARAMS = ("seed", "mode", "limits", "params")
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
@@ -399,10 +400,12 @@ class Checker:
                 raise self.error(f"`{sig.name}` returns {sig.ret}, not a record", s.value.span)
             given = [f.name for f in s.value.fields]
             wanted = [n for n, _ in sig.record]
-            if given != wanted:
+            if sorted(given) != sorted(wanted) or len(set(given)) != len(given):
                 raise self.error(f"record fields {given} do not match the declared {wanted}", s.value.span,
-                                 hint="give every declared field once, in the declared order")
-            for f, (_, ft) in zip(s.value.fields, sig.record):
+                                 hint="give every declared field exactly once (in any order)")
+            declared = dict(sig.record)
+            for f in s.value.fields:
+                ft = declared[f.name]
                 t = self._value(f.value, scope, what="a record field")
                 if not T.assignable(ft, t):
                     raise self.error(f"field `{f.name}` is declared {ft}, but this is {t}", f.value.span)
@@ -638,20 +641,6 @@ def _names_in(e):
             yield from _names_in(v)
 
 
-def _wrap(v: int) -> int:
-    """Reduce a Python int to int64 two's complement."""
-    return (v + 2**63) % 2**64 - 2**63
-
-
-def ieee_div(a: float, b: float) -> float:
-    """``a / b`` as IEEE 754 defines it (Python raises on a zero divisor; the VM does not)."""
-    if b != 0:
-        return a / b
-    if a != a or a == 0:
-        return math.nan
-    return math.copysign(math.inf, a) * math.copysign(1.0, b)
-
-
 def _fold_const(op, lv, lt, rv, rt):
     """Fold a numeric binary operation of constants; None when it must not be folded (division by zero)."""
     if op in ("==", "!=", "<", "<=", ">", ">="):
@@ -669,20 +658,9 @@ def _fold_const(op, lv, lt, rv, rt):
         return _wrap({"+": lv + rv, "-": lv - rv, "*": lv * rv, "//": lv // rv if rv else 0,
                       "%": lv % rv if rv else 0}[op]), T.INT
     a, b = float(lv), float(rv)
-    try:
-        if op == "+":
-            return a + b, T.FLOAT
-        if op == "-":
-            return a - b, T.FLOAT
-        if op == "*":
-            return a * b, T.FLOAT
-        if op == "/":
-            return ieee_div(a, b), T.FLOAT
-        if op == "**":
-            return math.pow(a, b), T.FLOAT
-    except (OverflowError, ValueError, ZeroDivisionError):
-        return None
-    return None
+    fold = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: ieee_div(a, b),
+            "//": lambda: float_floordiv(a, b), "%": lambda: float_mod(a, b), "**": lambda: c_pow(a, b)}
+    return fold[op](), T.FLOAT
 
 
 def check(module: A.Module, source: str, file: str | None = None) -> Checked:

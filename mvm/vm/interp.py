@@ -521,17 +521,30 @@ def cache_dir() -> Path:
 
 
 def _write_once(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically unless it is already there (a rewrite would change the mtime
-    that Numba's cache index checks)."""
+    """Write ``text`` to ``path`` atomically unless it is already there: a rewrite would change the mtime
+    that Numba's cache index checks and throw the compiled loop away."""
+    damaged = False
     if path.exists():
         try:
             if path.read_text(encoding="utf-8") == text:
                 return
         except OSError:
             pass
+        damaged = True
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        if damaged:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # when two processes race, the first file (and its mtime) stays
+            except FileExistsError:
+                pass
+            except OSError:
+                os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def generated_path() -> Path:

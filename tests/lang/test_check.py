@@ -97,7 +97,7 @@ def test_constant_may_not_use_a_parameter():
 
 def test_record_result_rules():
     sig = "fn main() -> {a: float, b: int[]}"
-    e = error_of(fn("    return {b: new int[1], a: 1.0}", sig))
+    e = error_of(fn("    return {b: new int[1], c: 1.0}", sig))
     assert "do not match the declared" in e.message
     e = error_of("model t\nfn r() -> {a: float} {\n    return {a: 1.0}\n}\nfn main() {\n    let x = r()\n}\n")
     assert "returns a record" in e.message and e.line == 6
