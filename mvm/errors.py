@@ -11,10 +11,10 @@ def caret_excerpt(source: str | None, line: int, col: int, end_col: int | None =
     """Return the source line with a caret under columns ``col..end_col`` (1-based, end exclusive)."""
     if not source or line < 1:
         return ""
-    lines = source.splitlines()
+    lines = source.split("\n")          # as the lexer counts lines: only \n ends one
     if line > len(lines):
         return ""
-    text = lines[line - 1].expandtabs(4) if "\t" not in lines[line - 1] else lines[line - 1]
+    text = lines[line - 1].rstrip("\r")
     width = max(1, (end_col or col + 1) - col)
     width = min(width, max(1, len(text) - col + 1))
     gutter = f"{line:>5} | "

@@ -190,8 +190,8 @@ def _junk_array(data, like: np.ndarray):
         return like.reshape(-1) if like.ndim == 2 else like.reshape(1, -1)
     if kind == "values":
         arr = like.copy()
-        if arr.size:
-            info = np.iinfo(arr.dtype) if arr.dtype.kind == "i" else None
+        if arr.size and arr.dtype.kind in "iuf":      # an earlier mutation may have left any dtype
+            info = np.iinfo(arr.dtype) if arr.dtype.kind in "iu" else None
             lo, hi = (int(info.min), int(info.max)) if info else (-(10 ** 300), 10 ** 300)
             arr.flat[data.draw(st.integers(0, arr.size - 1))] = data.draw(st.integers(lo, hi)) if info else \
                 data.draw(st.floats(allow_nan=True))

@@ -25,6 +25,10 @@ _SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, Hea
                                                        HealthCheck.filter_too_much])
 
 
+# far above what any program the oracle accepts needs; a hang in mvm becomes LimitExceeded
+_LIMITS = mvm.Limits(fuel=50_000_000, wall_time=60.0)
+
+
 # ---- the oracle ----------------------------------------------------------------------------------
 
 def run_oracle(prog: GenProgram):
@@ -118,7 +122,7 @@ def check_program(prog: GenProgram) -> None:
     except (mvm.MVMSyntaxError, mvm.MVMTypeError) as err:
         pytest.fail(f"compile error on a well-typed program:\n{err}\n---- mvm source ----\n{prog.mvm}")
     try:
-        got = model.run(seed=prog.seed, **prog.params)
+        got = model.run(seed=prog.seed, limits=_LIMITS, **prog.params)
     except mvm.MVMRuntimeError as err:
         if kind == "error" and type(err) is mvm.MVMRuntimeError:
             return

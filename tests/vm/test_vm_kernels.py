@@ -1,7 +1,6 @@
 """Numeric kernels against Python, numpy and pure-Python versions of the documented algorithms."""
 
 import math
-import struct
 
 import numpy as np
 import pytest
@@ -9,57 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mvm.vm import kernels
+from vmref import PySFC64, same, wrap
 
 I64_MIN, I64_MAX = -(1 << 63), (1 << 63) - 1
-M64 = (1 << 64) - 1
 int64s = st.integers(I64_MIN, I64_MAX)
 floats = st.floats(allow_nan=True, allow_infinity=True)
-
-
-def wrap(v: int) -> int:
-    """Python int to int64 two's complement."""
-    v &= M64
-    return v - (1 << 64) if v >> 63 else v
-
-
-def same(x: float, y: float) -> bool:
-    """Bit-identical floats (any nan equals any nan)."""
-    if math.isnan(x) or math.isnan(y):
-        return math.isnan(x) and math.isnan(y)
-    return struct.pack("<d", x) == struct.pack("<d", y)
-
-
-# --- pure-Python versions of CONTEXT decision 10 --------------------------------------------------------------
-
-class PySFC64:
-    """numpy's SFC64 step in Python ints."""
-
-    def __init__(self, seed):
-        self.a, self.b, self.c, self.n = (int(v) for v in kernels.sfc64_state(seed))
-
-    def next(self) -> int:
-        tmp = (self.a + self.b + self.n) & M64
-        self.n = (self.n + 1) & M64
-        self.a = self.b ^ (self.b >> 11)
-        self.b = (self.c + (self.c << 3)) & M64
-        self.c = ((((self.c << 24) | (self.c >> 40)) & M64) + tmp) & M64
-        return tmp
-
-    def rand(self) -> float:
-        return (self.next() >> 11) * 2.0 ** -53
-
-    def randn(self) -> float:
-        u1 = self.rand()
-        u2 = self.rand()
-        return math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(2.0 * math.pi * u2)
-
-    def randint(self, lo: int, hi: int) -> int:
-        n = (hi - lo) & M64
-        threshold = ((1 << 64) - n) % n
-        r = self.next()
-        while r < threshold:
-            r = self.next()
-        return wrap(lo + r % n)
 
 
 SEEDS = [0, 1, 42, 12345, 2**40 + 7, 2**63 + 5]
