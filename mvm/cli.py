@@ -7,6 +7,7 @@ Input: command-line arguments. Output: results on stdout, diagnostics on stderr,
 from __future__ import annotations
 
 import argparse
+import importlib.abc
 import json
 import math
 import sys
@@ -145,8 +146,20 @@ def _cmd_disasm(args) -> int:
     return EXIT_OK
 
 
+class _NoSciPy(importlib.abc.MetaPathFinder):
+    """Numba imports SciPy's BLAS table while it loads (about 0.5 s) only to support ``np.dot``; the VM
+    never calls BLAS, so the ``mvm`` process, which owns its imports, declines SciPy."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "scipy" or name.startswith("scipy."):
+            raise ImportError(f"{name} is not used by the mvm command")
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``mvm`` command; returns the exit status."""
+    if "scipy" not in sys.modules and not any(isinstance(f, _NoSciPy) for f in sys.meta_path):
+        sys.meta_path.insert(0, _NoSciPy())
     ap = _parser()
     args = ap.parse_args(argv)
     handler = {"run": _cmd_run, "check": _cmd_check, "compile": _cmd_compile, "disasm": _cmd_disasm}[args.command]

@@ -138,8 +138,10 @@ def _fmt(v) -> str:
     return ("true" if v else "false") if isinstance(v, bool) else repr(v)
 
 
-def _convert(p: ParamInfo, value, program: Program):
-    """``value`` as parameter ``p``'s type, or ParameterError naming the parameter, value and what is allowed."""
+def _convert(p: ParamInfo, value, program: Program, allow_nan: bool = False):
+    """``value`` as parameter ``p``'s type, or ParameterError naming the parameter, value and what is allowed.
+
+    A model parameter may not be nan (it could never satisfy a range); a function argument may."""
     where = dict(file=program.file, line=p.line, col=p.col, end_col=p.col + len(p.name), source=program.source)
     shown = repr(value)
     if p.type == "bool":
@@ -162,7 +164,7 @@ def _convert(p: ParamInfo, value, program: Program):
             raise ParameterError(f"parameter `{p.name}` = {value} does not fit in int64", **where)
     else:
         value = float(value)
-        if math.isnan(value):
+        if math.isnan(value) and not allow_nan:
             raise ParameterError(f"parameter `{p.name}` is nan", **where)
     if p.lo is not None and not p.lo <= value <= p.hi:
         raise ParameterError(f"parameter `{p.name}` = {_fmt(value)} is out of its range [{p.lo}, {p.hi}]", **where)
@@ -185,7 +187,7 @@ def _convert_arg(fname: str, name: str, type_: str, value):
         return np.ascontiguousarray(arr, dtype=want)
     fake = ParamInfo(name=name, type=type_, default=0, lo=None, hi=None, slot=0, line=0, col=0)
     try:
-        return _convert(fake, value, _NoSource)
+        return _convert(fake, value, _NoSource, allow_nan=True)
     except ParameterError as e:
         raise ParameterError(e.message.replace(f"parameter `{name}`", what), hint=e.hint) from None
 

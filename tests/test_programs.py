@@ -12,6 +12,9 @@ Input: ``tests/programs/<feature>/<case>.mvm``, each a small model whose comment
     # expect runtime error: [line N:C] FRAGMENT  running fails with MVMRuntimeError at N:C (the printed
                                                  lines before the error are still checked)
     # expect message: FRAGMENT                   one more fragment the error's message or hint contains
+    # xfail: REASON                              a known compiler bug: the case must fail (strict xfail)
+
+Every run gets a fuel limit, so a program that loops forever fails instead of hanging the suite.
 
 Output: one pytest case per program, named ``<feature>/<case>``.
 """
@@ -34,7 +37,10 @@ PROGRAMS_DIR = Path(__file__).parent / "programs"
 PROGRAMS = sorted(PROGRAMS_DIR.rglob("*.mvm"))
 
 _EXPECT = re.compile(r"#\s*expect(?: (result|error|runtime error|message))?:(.*)$")
+_XFAIL = re.compile(r"^#\s*xfail:\s*(.*)$", re.MULTILINE)
 _LOCATED = re.compile(r"\s*\[line (\d+):(\d+)\]\s?(.*)$")
+
+FUEL = 20_000_000     # instructions per run; the largest program here needs well under a million
 
 
 @attrs.define
@@ -132,7 +138,20 @@ def _printed_lines(capfd) -> list[str]:
     return out.splitlines()
 
 
-@pytest.mark.parametrize("path", PROGRAMS, ids=lambda p: p.relative_to(PROGRAMS_DIR).with_suffix("").as_posix())
+def _case(path: Path):
+    """A pytest parameter for one program, strictly xfailed when the program says ``# xfail: reason``."""
+    name = path.relative_to(PROGRAMS_DIR).with_suffix("").as_posix()
+    m = _XFAIL.search(path.read_text())
+    marks = [pytest.mark.xfail(strict=True, reason=m.group(1).strip())] if m else []
+    return pytest.param(path, id=name, marks=marks)
+
+
+def _limits():
+    """The limits every run of the corpus gets."""
+    return mvm.Limits(fuel=FUEL)
+
+
+@pytest.mark.parametrize("path", [_case(p) for p in PROGRAMS])
 def test_program(path: Path, capfd) -> None:
     """Compile and run one program, and check every expectation in its comments."""
     exp = parse_expectations(path.read_text(), str(path))
@@ -148,13 +167,13 @@ def test_program(path: Path, capfd) -> None:
     capfd.readouterr()
     if exp.runtime_error:
         with pytest.raises(MVMRuntimeError) as info:
-            model.run()
+            model.run(limits=_limits())
         assert not isinstance(info.value, (LimitExceeded, Cancelled)), str(info.value)
         assert _printed_lines(capfd) == exp.output
         _check_error(info.value, path, *exp.runtime_error, exp.messages)
         return
 
-    result = model.run()
+    result = model.run(limits=_limits())
     assert _printed_lines(capfd) == exp.output
     if exp.has_result:
         assert same_value(result, exp.result), f"result {result!r}, expected {exp.result!r}"
@@ -164,7 +183,7 @@ def test_runtime_traceback_has_one_line_per_frame() -> None:
     """An error three calls deep carries three DSL frames, the innermost (where it happened) last."""
     model = mvm.load(str(PROGRAMS_DIR / "runtime" / "traceback.mvm"))
     with pytest.raises(MVMRuntimeError) as info:
-        model.run()
+        model.run(limits=_limits())
     frames = info.value.traceback
     assert len(frames) == 3, frames
     assert "main" in frames[0] and "middle" in frames[1] and "inner" in frames[2]

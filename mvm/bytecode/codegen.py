@@ -136,9 +136,28 @@ class _FnGen:
             return operand.slot
         return self.pools.float_const(operand.value)
 
+    def layout(self) -> list:
+        """Block order: follow each block with the successor it would otherwise jump to, when still free.
+
+        Turns ``then`` blocks and loop exits into fall-throughs, so the common paths run no ``JMP``."""
+        placed, order = set(), []
+        pending = list(self.fn.blocks)
+        while pending:
+            b = pending.pop(0)
+            while b is not None and id(b) not in placed:
+                placed.add(id(b))
+                order.append(b)
+                t = b.term
+                prefer = {"jmp": lambda: [t.extra], "br": lambda: [t.extra[0], t.extra[1]],
+                          "brcmp": lambda: [t.extra[1], t.extra[2]],
+                          "forloop": lambda: [t.extra[2]]}.get(t.op, lambda: [])()
+                b = next((s for s in prefer if id(s) not in placed), None)
+            pending = [p for p in pending if id(p) not in placed]
+        return order
+
     def generate(self, fn_id: int) -> FunctionInfo:
         entry = len(self.code)
-        blocks = self.fn.blocks
+        blocks = self.layout()
         for n, b in enumerate(blocks):
             self.block_pc[id(b)] = len(self.code)
             nxt = blocks[n + 1] if n + 1 < len(blocks) else None
@@ -230,6 +249,11 @@ class _FnGen:
         elif op == "fill":
             arr, val = i.args
             self.put(O.FILL_F if val.bank == "f" else O.FILL_I, self.r(arr), self.r(val), 0, s)
+        elif op == "forlim":
+            if len(i.args) == 1:
+                self.put(O.FORLIM_I, self.r(d), self.r(i.args[0]), i.extra, s)
+            else:
+                self.put(O.FORLIMR_I, self.r(d), self.r(i.args[0]), self.r(i.args[1]), s)
         elif op == "rand":
             self.put(O.RAND, self.r(d), 0, 0, s)
         elif op == "randn":
@@ -291,6 +315,17 @@ class _FnGen:
                 self.jump_operand(self.put(O.JT, c, 0, 0, s), 2, tb)
                 if fb is not nxt:
                     self.jump_operand(self.put(O.JMP, 0, 0, 0, s), 1, fb)
+        elif t.op == "forloop":
+            k, body, done = t.extra
+            var, limit = t.args[0], t.args[1]
+            assert self.r(limit) == self.r(var) + 1, "a for loop's limit must follow its variable"
+            if k is None:
+                pc = self.put(O.FORSTEP_I, self.r(var), self.r(t.args[2]), 0, s)
+            else:
+                pc = self.put(O.FORUP_I if k > 0 else O.FORDN_I, self.r(var), k, 0, s)
+            self.jump_operand(pc, 3, body)
+            if done is not nxt:
+                self.jump_operand(self.put(O.JMP, 0, 0, 0, s), 1, done)
         elif t.op == "brcmp":
             cmp, tb, fb = t.extra
             if tb is nxt:

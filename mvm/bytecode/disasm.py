@@ -109,6 +109,8 @@ def _operand(p: Program, kind: str, pos: int, v: int, slot_names: dict) -> str:
     """One operand, formatted by its kind (the operand shapes of the opcode table)."""
     if kind == "ri":
         return f"i{v}"
+    if kind == "ri2":
+        return f"i{v}:i{v + 1}"
     if kind == "rf":
         return f"f{v}"
     if kind == "ab":

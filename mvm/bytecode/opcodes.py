@@ -19,6 +19,7 @@ An instruction is one row ``(op, a, b, c)`` of an int32 array. Operand kinds:
 ``host`` index into the host-call table (``print`` descriptors)
 ``rec``  index into the record table (``main`` results)
 ``m1``   math function id, an index into ``MATH1``
+``ri2``  a pair of int registers ``a`` and ``a + 1`` (a for loop's variable and its last start)
 ``ab``   argument base of a call: a register index of the caller frame (int bank for ``b``,
          float bank for ``c``); the callee's frame starts there, so arguments are its first registers
 =======  =====================================================================================
@@ -152,6 +153,15 @@ _T: list[tuple[str, str, str, str, str, str, str]] = [
     ("RET_REC", "rec", "_", "_", RETURN, "halt with the record a (only in the outermost frame)", "call"),
     ("HOST", "host", "_", "_", NEXT, "return to the host for call a (print); resume at pc + 1", "call"),
     ("TRAP", "str", "_", "_", TRAP, "stop with the runtime error message STR[a]", "call"),
+
+    # for loops: I[a] is the loop variable and I[a+1] the last value from which one more step stays
+    # inside the range, so the step never overflows and each iteration costs one dispatch
+    ("FORLIM_I", "ri", "ri", "imm", NEXT, "I[a] := I[b] - c, saturated to the int64 range", "loop"),
+    ("FORLIMR_I", "ri", "ri", "ri", NEXT, "I[a] := I[b] - I[c], saturated to the int64 range", "loop"),
+    ("FORUP_I", "ri2", "imm", "pc", COND, "if I[a] < I[a+1]: I[a] += b; pc := c", "loop"),
+    ("FORDN_I", "ri2", "imm", "pc", COND, "if I[a] > I[a+1]: I[a] += b; pc := c", "loop"),
+    ("FORSTEP_I", "ri2", "ri", "pc", COND,
+     "if (I[b] > 0 and I[a] < I[a+1]) or (I[b] < 0 and I[a] > I[a+1]): I[a] += I[b]; pc := c", "loop"),
 ]
 
 OPCODES: tuple[Op, ...] = tuple(
@@ -164,5 +174,5 @@ BY_CODE: dict[int, Op] = {op.code: op for op in OPCODES}
 # one module constant per opcode, so that code can say ``opcodes.ADD_I``
 globals().update({op.name: op.code for op in OPCODES})
 
-OPERAND_KINDS = ("_", "ri", "rf", "ki", "kf", "imm", "pc", "fn", "str", "host", "rec", "m1", "ab")
+OPERAND_KINDS = ("_", "ri", "ri2", "rf", "ki", "kf", "imm", "pc", "fn", "str", "host", "rec", "m1", "ab")
 assert all(k in OPERAND_KINDS for op in OPCODES for k in op.operands)

@@ -75,10 +75,14 @@ def allocate(fn: Function) -> Allocation:
     for _, i in seq:
         for r in uses_of(i) + ([i.dst] if i.dst is not None else []):
             vregs.setdefault(id(r), r)
-    for r in vregs.values():                  # user variables and loop bounds: one register each
-        if r.pinned and id(r) not in reg:
+    partners = {id(r.partner) for r in vregs.values() if r.partner is not None}
+    for r in vregs.values():                  # user variables and loop state: one register each
+        if r.pinned and id(r) not in reg and id(r) not in partners:
             reg[id(r)] = count[r.bank]
             count[r.bank] += 1
+            if r.partner is not None:         # FORUP_I and friends read I[a + 1]
+                reg[id(r.partner)] = count[r.bank]
+                count[r.bank] += 1
 
     # live intervals of temporaries
     live_in, live_out = _liveness(fn)

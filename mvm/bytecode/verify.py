@@ -81,14 +81,14 @@ _UNBOUNDED_IMM = (-(2 ** 31), 2 ** 31)
 
 # what each operand kind indexes, for messages
 _KIND_WHAT = {
-    "_": "unused operand", "ri": "int register", "rf": "float register", "ki": "int constant",
+    "_": "unused operand", "ri": "int register", "ri2": "int register pair", "rf": "float register", "ki": "int constant",
     "kf": "float constant", "imm": "immediate", "pc": "jump target", "fn": "function",
     "str": "string", "host": "host call", "rec": "record", "m1": "math function", "ab": "call base",
 }
 
 # the rule each operand kind answers to
 _KIND_RULE = {
-    "_": "operand-unused", "ri": "register", "rf": "register", "ki": "const-index", "kf": "const-index",
+    "_": "operand-unused", "ri": "register", "ri2": "register", "rf": "register", "ki": "const-index", "kf": "const-index",
     "imm": "operand-unused",  # never reported: every int32 is a valid immediate
     "pc": "jump-target", "fn": "function-index", "str": "string-index",
     "host": "host-index", "rec": "record-index", "m1": "math-id", "ab": "register",
@@ -415,7 +415,7 @@ class _Verifier:
     def _operand_ranges(self, f: FunctionInfo) -> dict[int, tuple]:
         """For each opcode, the allowed half-open range of each operand inside function ``f``."""
         p = self.p
-        size = {"ri": f.frame_i, "rf": f.frame_f, "ki": len(p.ki), "kf": len(p.kf),
+        size = {"ri": f.frame_i, "ri2": f.frame_i - 1, "rf": f.frame_f, "ki": len(p.ki), "kf": len(p.kf),
                 "fn": len(self.funcs), "str": len(p.strings), "host": len(p.hosts),
                 "rec": len(p.records), "m1": len(O.MATH1)}
         frame = {"i": f.frame_i, "f": f.frame_f}
@@ -432,7 +432,7 @@ class _Verifier:
                 elif kind == "ab":
                     ranges.append((0, int(frame[_AB_BANK[pos]]) + 1))
                 else:
-                    ranges.append((0, int(size[kind])))
+                    ranges.append((0, max(0, int(size[kind]))))
             table[op.code] = tuple(ranges)
         return table
 

@@ -172,58 +172,49 @@ class _FnLowering:
         self.block = done
 
     def stmt_For(self, s: A.For):
-        """stmt: "for" NAME "in" expr ".." expr ("step" expr)? block"""
+        """stmt: "for" NAME "in" expr ".." expr ("step" expr)? block
+
+        i = start; limit = stop - step (saturated); if i has not reached stop: body; then each iteration
+        ends in one FORUP/FORDN/FORSTEP: while i is short of limit, i += step and go round again. Comparing
+        with the limit before stepping means the loop variable never overflows, even next to the int64 ends.
+        """
         sym = self.c.symbols[id(s)]
         i = self.fn.new_vreg("i", T.INT, s.var, pinned=True)
         self.value_into(s.start, T.INT, i)
-        stop = self.fn.new_vreg("i", T.INT, None, pinned=True)      # evaluated once, lives across the loop
-        self.value_into(s.stop, T.INT, stop)
+        stop = self.value(s.stop, T.INT)
+        limit = self.fn.new_vreg("i", T.INT, None, pinned=True)
+        i.partner = limit
         known = _static_int(self.c, s.step) if s.step is not None else 1
-        if known is not None:
+        body, cont, done = self.new_block(), self.new_block(), self.new_block()
+        if known is not None and known != 0 and -(2**31) <= known < 2**31:
             step = None
+            self.emit("forlim", limit, (stop,), s.span, known)
+            a, b = (i, stop) if known > 0 else (stop, i)
+            self.block.term = Instr("brcmp", None, (a, b), s.span, ("lt", body, done))
         else:
-            step = self.fn.new_vreg("i", T.INT, None, pinned=True)
+            step_span = s.step.span
+            step = self.fn.new_vreg("i", T.INT, None, pinned=True)      # evaluated once, read every step
             self.value_into(s.step, T.INT, step)
-            ok = self.new_block()
-            bad = self.new_block()
-            self.block.term = Instr("brcmp", None, (step, self.const_int(0, s.step.span)), s.step.span,
-                                    ("ne", ok, bad))
+            ok, bad = self.new_block(), self.new_block()
+            self.block.term = Instr("brcmp", None, (step, self.const_int(0, step_span)), step_span, ("ne", ok, bad))
             self.block = bad
-            self.terminate("trap", (), s.step.span, "for loop step is zero")
+            self.terminate("trap", (), step_span, "for loop step is zero")
             self.block = ok
+            self.emit("forlim", limit, (stop, step), s.span)
+            up, down = self.new_block(), self.new_block()
+            self.block.term = Instr("brcmp", None, (step, self.const_int(0, s.span)), s.span, ("lt", down, up))
+            up.term = Instr("brcmp", None, (i, stop), s.span, ("lt", body, done))
+            down.term = Instr("brcmp", None, (stop, i), s.span, ("lt", body, done))
         self.env[sym.uid] = i
         self.fn.vars.append(VarDecl(s.var, i, T.INT, s.body.span, s.var_span))
-        body, cont, done = self.new_block(), self.new_block(), self.new_block()
-        self.loop_test(i, stop, known, step, body, done, s)
         self.block = body
         self.loops.append((cont, done))
         self.scoped_block(s.body)
         self.loops.pop()
         self.jump_to(cont, s.span)
-        if known is not None:
-            if known == 0:
-                self.terminate("trap", (), s.step.span, "for loop step is zero")
-                self.block = done
-                return
-            self.emit("add", i, (i, self.const_int(known, s.span)), s.span)
-        else:
-            self.emit("add", i, (i, step), s.span)
-        self.loop_test(i, stop, known, step, body, done, s)
+        args = (i, limit) if step is None else (i, limit, step)
+        self.block.term = Instr("forloop", None, args, s.span, (known if step is None else None, body, done))
         self.block = done
-
-    def loop_test(self, i, stop, known, step, body, done, s):
-        """Branch to ``body`` while ``i`` has not reached ``stop`` in the direction of the step."""
-        if known is not None:
-            op = ("lt", i, stop) if known > 0 else ("lt", stop, i)
-            if known == 0:
-                self.block.term = Instr("jmp", None, (), s.span, body)
-                return
-            self.block.term = Instr("brcmp", None, op[1:], s.span, (op[0], body, done))
-            return
-        up, down = self.new_block(), self.new_block()
-        self.block.term = Instr("brcmp", None, (step, self.const_int(0, s.span)), s.span, ("lt", down, up))
-        up.term = Instr("brcmp", None, (i, stop), s.span, ("lt", body, done))
-        down.term = Instr("brcmp", None, (stop, i), s.span, ("lt", body, done))
 
     def stmt_Break(self, s: A.Break):
         """stmt: "break" """

@@ -16,11 +16,11 @@ import attrs
 from mvm.lang.ast import NOSPAN, Span
 
 # operations without side effects that cannot trap: removed when their result is unused
-PURE = frozenset({"const", "param", "mov", "add", "sub", "mul", "div", "rsub", "rdiv", "neg", "min", "max", "abs", "atan2",
+PURE = frozenset({"const", "param", "forlim", "mov", "add", "sub", "mul", "div", "rsub", "rdiv", "neg", "min", "max", "abs", "atan2",
                   "i2f", "lt", "le", "eq", "ne", "not", "math", "len", "rows", "cols", "sum", "copy"})
 # ...and these are pure only on floats (their int forms trap on a zero divisor or negative exponent)
 PURE_IF_FLOAT = frozenset({"floordiv", "mod", "pow"})
-TERMINATORS = frozenset({"jmp", "br", "brcmp", "ret", "retrec", "trap"})
+TERMINATORS = frozenset({"jmp", "br", "brcmp", "forloop", "ret", "retrec", "trap"})
 
 
 @attrs.define(eq=False)
@@ -32,6 +32,7 @@ class VReg:
     type: str
     name: str | None = None
     pinned: bool = False        # user variables and arguments keep one register for the whole function
+    partner: "VReg | None" = None   # a register that must sit right after this one (FORUP_I's I[a+1])
 
     def __repr__(self) -> str:
         return f"%{self.name or ''}{self.bank}{self.id}"
@@ -109,7 +110,7 @@ class Block:
             return [t.extra]
         if t.op == "br":
             return list(t.extra)
-        if t.op == "brcmp":
+        if t.op in ("brcmp", "forloop"):
             return [t.extra[1], t.extra[2]]
         return []
 

@@ -282,7 +282,7 @@ def _thread_jumps(fn: Function) -> bool:
             new = (final(t.extra[0]), final(t.extra[1]))
             changed |= new != t.extra
             t.extra = new
-        elif t.op == "brcmp":
+        elif t.op in ("brcmp", "forloop"):
             new = (t.extra[0], final(t.extra[1]), final(t.extra[2]))
             changed |= new[1:] != t.extra[1:]
             t.extra = new

@@ -190,6 +190,10 @@ class Checker:
                 value = _fold_const(e.op, lv, lt, rv, rt)
                 if value is not None:
                     return self._typed(e, value[0], value[1])
+                what = {"//": "integer division by zero", "%": "integer modulo by zero",
+                        "**": "negative exponent in integer power"}.get(e.op, "an undefined operation")
+                raise self.error(f"{what} in a constant expression", e.span,
+                                 hint="use floats (e.g. 2.0 ** -1) where a fraction is meant" if e.op == "**" else None)
             if lt == rt == T.BOOL and e.op in ("==", "!="):
                 return self._typed(e, (lv == rv) == (e.op == "=="), T.BOOL)
         if isinstance(e, A.Logic):
@@ -383,7 +387,7 @@ class Checker:
         if not T.assignable(dst, src):
             hint = "use int(x)" if dst == T.INT and src == T.FLOAT else None
             if s.op == "/=" and dst == T.INT:
-                hint = "`/` always gives float; use `//=`-style `x = x // y` for integer division"
+                hint = "`/` always gives float; for integer division write `x = x // y`"
             raise self.error(f"cannot assign {src} to {dst} {what}", s.value.span, hint=hint)
 
     def _return(self, s: A.Return, scope: _Scope):

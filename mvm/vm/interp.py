@@ -25,6 +25,7 @@ time (array indices, handles, sizes, divisors, call depth, float to int conversi
 import hashlib
 import importlib.util
 import os
+import re
 import sys
 import tempfile
 import textwrap
@@ -35,9 +36,12 @@ from mvm.bytecode import opcodes
 from mvm.vm import kernels, layout
 
 # Every body runs with these locals: the operands op, a, b, c of the instruction at pc; the frame bases
-# ibase, fbase; depth; nobj (object-table rows in use); the arrays of the signature. A body either advances
-# pc (or jumps), or sets ``status`` and ``break``s. Int temporaries are h, k, m, n, src, dst; float ones u, v, x
-# (Numba gives one type per name, so the two families never share a name).
+# ibase, fbase; depth; maxdepth; nobj (object-table rows in use); the arrays of the signature. A body either
+# advances pc (or jumps), or sets ``status`` and ``break``s. A runtime error sets ``status = -TRAP_code``
+# before any side effect, so the operands of the failing instruction are still in its registers and the host
+# reads them from there for the message (recording them here would cost compile time at every trap site). A
+# request for space records ST_NEED_* and sets S_GROW: pc stays, the host grows the array, the instruction
+# runs again. Int temporaries are h, k, m, n, src, dst; float ones u, v, x (made unique per opcode).
 BODIES: dict[str, str] = {
     # --- moves and conversions
     "MOV_I": "I[ibase + a] = I[ibase + b]; pc += 1",
@@ -48,7 +52,7 @@ BODIES: dict[str, str] = {
     "I2F": "F[fbase + a] = float(I[ibase + b]); pc += 1",
     "F2I": """
         x = F[fbase + b]
-        if not f2i_ok(x): tcode = TRAP_F2I; ta = b; tb = 0; status = S_TRAP; break
+        if not f2i_ok(x): status = -TRAP_F2I; break
         I[ibase + a] = np.int64(x); pc += 1
     """,
     # --- int arithmetic (int64 wraps)
@@ -57,17 +61,17 @@ BODIES: dict[str, str] = {
     "MUL_I": "I[ibase + a] = I[ibase + b] * I[ibase + c]; pc += 1",
     "FLOORDIV_I": """
         k = I[ibase + c]
-        if k == 0: tcode = TRAP_DIV_ZERO; ta = 0; tb = 0; status = S_TRAP; break
+        if k == 0: status = -TRAP_DIV_ZERO; break
         I[ibase + a] = floordiv_i(I[ibase + b], k); pc += 1
     """,
     "MOD_I": """
         k = I[ibase + c]
-        if k == 0: tcode = TRAP_MOD_ZERO; ta = 0; tb = 0; status = S_TRAP; break
+        if k == 0: status = -TRAP_MOD_ZERO; break
         I[ibase + a] = mod_i(I[ibase + b], k); pc += 1
     """,
     "POW_I": """
         k = I[ibase + c]
-        if k < 0: tcode = TRAP_NEG_EXP; ta = k; tb = 0; status = S_TRAP; break
+        if k < 0: status = -TRAP_NEG_EXP; break
         I[ibase + a] = pow_i(I[ibase + b], k); pc += 1
     """,
     "NEG_I": "I[ibase + a] = -I[ibase + b]; pc += 1",
@@ -143,118 +147,126 @@ BODIES: dict[str, str] = {
     # --- arrays
     "NEW_F": """
         h = _alloc(st, objs, HF, HI, nobj, KIND_FLOAT, 1, I[ibase + b], 1)
-        if h < 0: status = -h; break
+        if h <= 0: status = h if h < 0 else S_GROW; break
         I[ibase + a] = h; nobj = h + 1; pc += 1
     """,
     "NEW_I": """
         h = _alloc(st, objs, HF, HI, nobj, KIND_INT, 1, I[ibase + b], 1)
-        if h < 0: status = -h; break
+        if h <= 0: status = h if h < 0 else S_GROW; break
         I[ibase + a] = h; nobj = h + 1; pc += 1
     """,
     "NEW2_F": """
         h = _alloc(st, objs, HF, HI, nobj, KIND_FLOAT, 2, I[ibase + b], I[ibase + c])
-        if h < 0: status = -h; break
+        if h <= 0: status = h if h < 0 else S_GROW; break
         I[ibase + a] = h; nobj = h + 1; pc += 1
     """,
     "NEW2_I": """
         h = _alloc(st, objs, HF, HI, nobj, KIND_INT, 2, I[ibase + b], I[ibase + c])
-        if h < 0: status = -h; break
+        if h <= 0: status = h if h < 0 else S_GROW; break
         I[ibase + a] = h; nobj = h + 1; pc += 1
     """,
     "ALOAD_F": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
-        if objs[h, OBJ_KIND] != KIND_FLOAT: tcode = TRAP_BAD_KIND; ta = h; tb = objs[h, OBJ_KIND]; status = S_TRAP; break
+        if h <= 0 or h >= nobj: status = -TRAP_BAD_HANDLE; break
+        if objs[h, OBJ_KIND] != KIND_FLOAT:
+            status = -TRAP_BAD_KIND; break
         k = I[ibase + c]; n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]
-        if k < 0 or k >= n: tcode = TRAP_INDEX; ta = k; tb = n; status = S_TRAP; break
+        if k < 0 or k >= n: status = -TRAP_INDEX; break
         F[fbase + a] = HF[objs[h, OBJ_OFF] + k]; pc += 1
     """,
     "ALOAD_I": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
-        if objs[h, OBJ_KIND] != KIND_INT: tcode = TRAP_BAD_KIND; ta = h; tb = objs[h, OBJ_KIND]; status = S_TRAP; break
+        if h <= 0 or h >= nobj: status = -TRAP_BAD_HANDLE; break
+        if objs[h, OBJ_KIND] != KIND_INT:
+            status = -TRAP_BAD_KIND; break
         k = I[ibase + c]; n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]
-        if k < 0 or k >= n: tcode = TRAP_INDEX; ta = k; tb = n; status = S_TRAP; break
+        if k < 0 or k >= n: status = -TRAP_INDEX; break
         I[ibase + a] = HI[objs[h, OBJ_OFF] + k]; pc += 1
     """,
     "ASTORE_F": """
         h = I[ibase + a]
-        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
-        if objs[h, OBJ_KIND] != KIND_FLOAT: tcode = TRAP_BAD_KIND; ta = h; tb = objs[h, OBJ_KIND]; status = S_TRAP; break
+        if h <= 0 or h >= nobj: status = -TRAP_BAD_HANDLE; break
+        if objs[h, OBJ_KIND] != KIND_FLOAT:
+            status = -TRAP_BAD_KIND; break
         k = I[ibase + b]; n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]
-        if k < 0 or k >= n: tcode = TRAP_INDEX; ta = k; tb = n; status = S_TRAP; break
+        if k < 0 or k >= n: status = -TRAP_INDEX; break
         HF[objs[h, OBJ_OFF] + k] = F[fbase + c]; pc += 1
     """,
     "ASTORE_I": """
         h = I[ibase + a]
-        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
-        if objs[h, OBJ_KIND] != KIND_INT: tcode = TRAP_BAD_KIND; ta = h; tb = objs[h, OBJ_KIND]; status = S_TRAP; break
+        if h <= 0 or h >= nobj: status = -TRAP_BAD_HANDLE; break
+        if objs[h, OBJ_KIND] != KIND_INT:
+            status = -TRAP_BAD_KIND; break
         k = I[ibase + b]; n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]
-        if k < 0 or k >= n: tcode = TRAP_INDEX; ta = k; tb = n; status = S_TRAP; break
+        if k < 0 or k >= n: status = -TRAP_INDEX; break
         HI[objs[h, OBJ_OFF] + k] = I[ibase + c]; pc += 1
     """,
     "IDX2": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
+        if h <= 0 or h >= nobj: status = -TRAP_BAD_HANDLE; break
         k = I[ibase + a]; n = objs[h, OBJ_LEN]
-        if k < 0 or k >= n: tcode = TRAP_ROW; ta = k; tb = n; status = S_TRAP; break
+        if k < 0 or k >= n: status = -TRAP_ROW; break
         m = I[ibase + c]; n = objs[h, OBJ_COLS]
-        if m < 0 or m >= n: tcode = TRAP_COL; ta = m; tb = n; status = S_TRAP; break
+        if m < 0 or m >= n: status = -TRAP_COL; break
         I[ibase + a] = k * n + m; pc += 1
     """,
     "LEN": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
+        if h <= 0 or h >= nobj: status = -TRAP_BAD_HANDLE; break
         I[ibase + a] = objs[h, OBJ_LEN]; pc += 1
     """,
     "ROWS": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
+        if h <= 0 or h >= nobj: status = -TRAP_BAD_HANDLE; break
         I[ibase + a] = objs[h, OBJ_LEN]; pc += 1
     """,
     "COLS": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
+        if h <= 0 or h >= nobj: status = -TRAP_BAD_HANDLE; break
         I[ibase + a] = objs[h, OBJ_COLS]; pc += 1
     """,
     "COPY": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
+        if h <= 0 or h >= nobj: status = -TRAP_BAD_HANDLE; break
         k = _alloc(st, objs, HF, HI, nobj, objs[h, OBJ_KIND], objs[h, OBJ_NDIM], objs[h, OBJ_LEN],
                    objs[h, OBJ_COLS])
-        if k < 0: status = -k; break
+        if k <= 0: status = k if k < 0 else S_GROW; break
         n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]; src = objs[h, OBJ_OFF]; dst = objs[k, OBJ_OFF]
         if objs[h, OBJ_KIND] == KIND_FLOAT:
-            HF[dst:dst + n] = HF[src:src + n]
+            _copy_f(HF, dst, src, n)
         else:
-            HI[dst:dst + n] = HI[src:src + n]
+            _copy_i(HI, dst, src, n)
         I[ibase + a] = k; nobj = k + 1; pc += 1
     """,
     "FILL_F": """
         h = I[ibase + a]
-        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
-        if objs[h, OBJ_KIND] != KIND_FLOAT: tcode = TRAP_BAD_KIND; ta = h; tb = objs[h, OBJ_KIND]; status = S_TRAP; break
+        if h <= 0 or h >= nobj: status = -TRAP_BAD_HANDLE; break
+        if objs[h, OBJ_KIND] != KIND_FLOAT:
+            status = -TRAP_BAD_KIND; break
         n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]; src = objs[h, OBJ_OFF]
-        HF[src:src + n] = F[fbase + b]; pc += 1
+        _fill_f(HF, src, n, F[fbase + b]); pc += 1
     """,
     "FILL_I": """
         h = I[ibase + a]
-        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
-        if objs[h, OBJ_KIND] != KIND_INT: tcode = TRAP_BAD_KIND; ta = h; tb = objs[h, OBJ_KIND]; status = S_TRAP; break
+        if h <= 0 or h >= nobj: status = -TRAP_BAD_HANDLE; break
+        if objs[h, OBJ_KIND] != KIND_INT:
+            status = -TRAP_BAD_KIND; break
         n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]; src = objs[h, OBJ_OFF]
-        HI[src:src + n] = I[ibase + b]; pc += 1
+        _fill_i(HI, src, n, I[ibase + b]); pc += 1
     """,
     "SUM_F": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
-        if objs[h, OBJ_KIND] != KIND_FLOAT: tcode = TRAP_BAD_KIND; ta = h; tb = objs[h, OBJ_KIND]; status = S_TRAP; break
+        if h <= 0 or h >= nobj: status = -TRAP_BAD_HANDLE; break
+        if objs[h, OBJ_KIND] != KIND_FLOAT:
+            status = -TRAP_BAD_KIND; break
         n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]; src = objs[h, OBJ_OFF]
         F[fbase + a] = _sum_f(HF, src, n); pc += 1
     """,
     "SUM_I": """
         h = I[ibase + b]
-        if h <= 0 or h >= nobj: tcode = TRAP_BAD_HANDLE; ta = h; tb = 0; status = S_TRAP; break
-        if objs[h, OBJ_KIND] != KIND_INT: tcode = TRAP_BAD_KIND; ta = h; tb = objs[h, OBJ_KIND]; status = S_TRAP; break
+        if h <= 0 or h >= nobj: status = -TRAP_BAD_HANDLE; break
+        if objs[h, OBJ_KIND] != KIND_INT:
+            status = -TRAP_BAD_KIND; break
         n = objs[h, OBJ_LEN] * objs[h, OBJ_COLS]; src = objs[h, OBJ_OFF]
         I[ibase + a] = _sum_i(HI, src, n); pc += 1
     """,
@@ -263,18 +275,19 @@ BODIES: dict[str, str] = {
     "RANDN": "F[fbase + a] = randn_f(rng); pc += 1",
     "RANDINT": """
         h = I[ibase + b]; k = I[ibase + c]
-        if k <= h: tcode = TRAP_RANDINT; ta = h; tb = k; status = S_TRAP; break
+        if k <= h: status = -TRAP_RANDINT; break
         I[ibase + a] = randint_i(rng, h, k); pc += 1
     """,
     # --- calls
     "CALL": """
-        if depth >= maxdepth: tcode = TRAP_CALL_DEPTH; ta = maxdepth; tb = 0; status = S_TRAP; break
-        if depth >= frames.shape[0]: need = NEED_FRAMES; amount = depth + 1; status = S_GROW; break
+        if depth >= maxdepth: status = -TRAP_CALL_DEPTH; break
+        if depth >= frames.shape[0]:
+            st[ST_NEED_KIND] = NEED_FRAMES; st[ST_NEED_AMOUNT] = depth + 1; status = S_GROW; break
         h = ibase + b; k = fbase + c
         n = h + funcs[a, FN_FRAME_I]
-        if n > I.shape[0]: need = NEED_I; amount = n; status = S_GROW; break
+        if n > I.shape[0]: st[ST_NEED_KIND] = NEED_I; st[ST_NEED_AMOUNT] = n; status = S_GROW; break
         n = k + funcs[a, FN_FRAME_F]
-        if n > F.shape[0]: need = NEED_F; amount = n; status = S_GROW; break
+        if n > F.shape[0]: st[ST_NEED_KIND] = NEED_F; st[ST_NEED_AMOUNT] = n; status = S_GROW; break
         frames[depth, FR_FUNC] = a; frames[depth, FR_RET] = pc + 1
         frames[depth, FR_IBASE] = h; frames[depth, FR_FBASE] = k
         depth += 1; ibase = h; fbase = k
@@ -301,58 +314,73 @@ BODIES: dict[str, str] = {
         ibase = frames[depth - 1, FR_IBASE]; fbase = frames[depth - 1, FR_FBASE]
     """,
     "RET_REC": """
-        if depth != 1: tcode = TRAP_RET_REC; ta = 0; tb = 0; status = S_TRAP; break
+        if depth != 1: status = -TRAP_RET_REC; break
         st[ST_RECORD] = a; depth = 0; status = S_HALT; break
     """,
     "HOST": "st[ST_HOST] = a; pc += 1; status = S_HOST; break",
-    "TRAP": "tcode = TRAP_MESSAGE; ta = a; tb = 0; status = S_TRAP; break",
+    "TRAP": "status = -TRAP_MESSAGE; break",
+    # --- for loops (the verifier checks a + 1 is inside the frame)
+    "FORLIM_I": "I[ibase + a] = sat_sub_i(I[ibase + b], c); pc += 1",
+    "FORLIMR_I": "I[ibase + a] = sat_sub_i(I[ibase + b], I[ibase + c]); pc += 1",
+    "FORUP_I": """
+        h = I[ibase + a]
+        if h < I[ibase + a + 1]:
+            I[ibase + a] = h + b; pc = c
+        else:
+            pc += 1
+    """,
+    "FORDN_I": """
+        h = I[ibase + a]
+        if h > I[ibase + a + 1]:
+            I[ibase + a] = h + b; pc = c
+        else:
+            pc += 1
+    """,
+    "FORSTEP_I": """
+        h = I[ibase + a]
+        k = I[ibase + b]
+        if (k > 0 and h < I[ibase + a + 1]) or (k < 0 and h > I[ibase + a + 1]):
+            I[ibase + a] = h + k; pc = c
+        else:
+            pc += 1
+    """,
 }
 
 # Helpers of the loop: written into the generated file after the kernels and the layout constants.
 _HELPERS = '''
 @numba.njit(**_JIT)
-def _trap(st, code, x, y):
-    """Record a trap and its two arguments; return S_TRAP."""
-    st[ST_TRAP] = code
-    st[ST_TRAP_A] = x
-    st[ST_TRAP_B] = y
-    return S_TRAP
-
-
-@numba.njit(**_JIT)
 def _need(st, kind, amount):
-    """Record a request for more space; return S_GROW (the loop re-runs the instruction afterwards)."""
+    """Record a request for more space; return 0 (no handle: the loop stops with S_GROW)."""
     st[ST_NEED_KIND] = kind
     st[ST_NEED_AMOUNT] = amount
-    return S_GROW
+    return 0
 
 
 @numba.njit(**_JIT)
 def _alloc(st, objs, HF, HI, nobj, kind, ndim, rows, cols):
-    """Allocate a zero-filled array of rows x cols; return its handle, or minus a status (TRAP, GROW)."""
-    if rows < 0:
-        return -_trap(st, TRAP_NEG_SIZE, rows, 0)
-    if cols < 0:
-        return -_trap(st, TRAP_NEG_SIZE, cols, 0)
+    """Allocate a zero-filled array of rows x cols. Return its handle (> 0), -TRAP_code for a runtime error,
+    or 0 after recording a request for space."""
+    if rows < 0 or cols < 0:
+        return -TRAP_NEG_SIZE
     hft = st[ST_HF_TOP]
     hit = st[ST_HI_TOP]
     avail = (st[ST_HEAP_LIMIT] >> 3) - hft - hit
     # compare by division: rows * cols may overflow int64
     if cols != 0 and rows > avail // cols:
-        return -_trap(st, TRAP_HEAP_LIMIT, rows, cols)
+        return -TRAP_HEAP_LIMIT
     n = rows * cols
     if nobj >= objs.shape[0]:
-        return -_need(st, NEED_OBJ, nobj + 1)
+        return _need(st, NEED_OBJ, nobj + 1)
     if kind == KIND_FLOAT:
         if hft + n > HF.shape[0]:
-            return -_need(st, NEED_HF, hft + n)
-        HF[hft:hft + n] = 0.0
+            return _need(st, NEED_HF, hft + n)
+        _fill_f(HF, hft, n, 0.0)
         off = hft
         st[ST_HF_TOP] = hft + n
     else:
         if hit + n > HI.shape[0]:
-            return -_need(st, NEED_HI, hit + n)
-        HI[hit:hit + n] = 0
+            return _need(st, NEED_HI, hit + n)
+        _fill_i(HI, hit, n, np.int64(0))
         off = hit
         st[ST_HI_TOP] = hit + n
     objs[nobj, OBJ_KIND] = kind
@@ -361,6 +389,34 @@ def _alloc(st, objs, HF, HI, nobj, kind, ndim, rows, cols):
     objs[nobj, OBJ_LEN] = rows
     objs[nobj, OBJ_COLS] = cols
     return nobj
+
+
+@numba.njit(**_JIT)
+def _fill_f(HF, dst, n, v):
+    """HF[dst:dst + n] := v (a loop: slices would bring array views and their reference counting)."""
+    for k in range(dst, dst + n):
+        HF[k] = v
+
+
+@numba.njit(**_JIT)
+def _fill_i(HI, dst, n, v):
+    """HI[dst:dst + n] := v."""
+    for k in range(dst, dst + n):
+        HI[k] = v
+
+
+@numba.njit(**_JIT)
+def _copy_f(HF, dst, src, n):
+    """HF[dst:dst + n] := HF[src:src + n] (the ranges never overlap: dst is a fresh allocation)."""
+    for k in range(n):
+        HF[dst + k] = HF[src + k]
+
+
+@numba.njit(**_JIT)
+def _copy_i(HI, dst, src, n):
+    """HI[dst:dst + n] := HI[src:src + n]."""
+    for k in range(n):
+        HI[dst + k] = HI[src + k]
 
 
 @numba.njit(**_JIT)
@@ -407,12 +463,6 @@ def run(code, KF, KI, F, I, HF, HI, objs, frames, st, ctl, bp, rng, funcs):
     skip = st[ST_SKIP_BP] != 0 and bp[pc] != 0
     st[ST_SKIP_BP] = 0
     status = 0
-    # a failing instruction sets these and breaks; they reach st once, after the loop
-    tcode = 0
-    ta = 0
-    tb = 0
-    need = 0
-    amount = 0
     while True:
         if bp[pc] != 0:
             if skip:
@@ -436,15 +486,12 @@ def run(code, KF, KI, F, I, HF, HI, objs, frames, st, ctl, bp, rng, funcs):
 
 _EPILOGUE = '''
         else:
-            tcode = TRAP_BAD_OPCODE; ta = np.int64(op); tb = 0; status = S_TRAP; break
-    if status == S_TRAP and tcode != 0:
-        st[ST_TRAP] = tcode
-        st[ST_TRAP_A] = ta
-        st[ST_TRAP_B] = tb
+            status = -TRAP_BAD_OPCODE
+            break
+    if status < 0:
+        st[ST_TRAP] = -status
+        status = S_TRAP
     if status == S_GROW:
-        if need != 0:
-            st[ST_NEED_KIND] = need
-            st[ST_NEED_AMOUNT] = amount
         left += 1  # the instruction did not run; it runs again after the host grew the array
     done = start - left
     st[ST_PC] = pc
@@ -466,9 +513,15 @@ def implemented_opcodes() -> set[str]:
     return set(BODIES)
 
 
+# temporaries of the bodies; the generator suffixes them with the opcode name, so that each is assigned in
+# one branch only: far fewer phi nodes for Numba's SSA and type inference and for LLVM (faster compiles)
+_TEMPS = re.compile(r"\b(h|k|m|n|src|dst|u|v|x)\b")
+
+
 def _branch(op: opcodes.Op, first: bool) -> str:
     """One ``if``/``elif`` arm of the dispatch chain for ``op``."""
     body = textwrap.dedent(BODIES[op.name]).strip("\n")
+    body = _TEMPS.sub(lambda t: f"{t.group(1)}_{op.name.lower()}", body)
     kw = "if" if first else "elif"
     head = f"        {kw} op == {op.code}:  # {op.name}  {op.effect}"
     return head + "\n" + textwrap.indent(body, " " * 12)

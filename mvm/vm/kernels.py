@@ -89,7 +89,7 @@ def randint_i(s, lo, hi):
 def floordiv_f(x, y):
     """Python's float ``x // y`` (CPython's float_divmod); ``y == 0`` gives numpy's ``x / y`` (inf or nan)."""
     if y == 0.0:
-        return x / y
+        return np.float64(x) / np.float64(y)  # numpy scalars: plain Python floats would raise here
     mod = np.fmod(x, y)
     div = (x - mod) / y
     if mod != 0.0:
@@ -147,6 +147,18 @@ def pow_i(a, e):
         if e > 0:
             base = base * base
     return r
+
+
+@numba.njit(**_JIT)
+def sat_sub_i(a, b):
+    """``a - b`` clamped to the int64 range, computed without ever overflowing (LLVM may assume it doesn't)."""
+    if b > 0:
+        lo = np.int64(-9223372036854775807 - 1) + b
+        return np.int64(-9223372036854775807 - 1) if a < lo else a - b
+    if b < 0:
+        hi = np.int64(9223372036854775807) + b
+        return np.int64(9223372036854775807) if a > hi else a - b
+    return a
 
 
 @numba.njit(**_JIT)

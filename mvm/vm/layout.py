@@ -22,9 +22,9 @@ ST_HF_TOP = 2        # elements used in the float heap HF
 ST_HI_TOP = 3        # elements used in the int heap HI
 ST_NOBJ = 4          # rows used in the object table (row 0 reserved)
 ST_COUNT = 5         # instructions executed so far
-ST_TRAP = 6          # trap code of the last TRAP status (TRAP_*)
-ST_TRAP_A = 7        # trap arguments (meaning per trap code)
-ST_TRAP_B = 8
+ST_TRAP = 6          # trap code of the last TRAP status (TRAP_*), written by the loop
+ST_TRAP_A = 7        # trap arguments (meaning per trap code below); the loop leaves the failing instruction
+ST_TRAP_B = 8        # unexecuted, so the host decodes them from its registers and fills these in
 ST_NEED_KIND = 9     # what a GROW status asks for (NEED_*)
 ST_NEED_AMOUNT = 10  # the size that array must reach (elements, rows)
 ST_SKIP_BP = 11      # 1: do not stop at the breakpoint of the first pc executed (resuming from it)
@@ -86,7 +86,7 @@ NEED_I = 4           # int register file, registers
 NEED_F = 5           # float register file, registers
 NEED_FRAMES = 6      # frame stack, rows
 
-# --- trap codes (arguments A, B) ---------------------------------------------------------------------------
+# --- trap codes (arguments A, B as the host decodes them) ---------------------------------------------------
 TRAP_MESSAGE = 1     # TRAP instruction: A = string index
 TRAP_INDEX = 2       # A = index, B = length
 TRAP_ROW = 3         # A = row index, B = rows

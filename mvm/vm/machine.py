@@ -23,7 +23,8 @@ import attrs
 import numba
 import numpy as np
 
-from mvm.bytecode.program import Program, bank_of
+from mvm.bytecode import opcodes
+from mvm.bytecode.program import Program
 from mvm.errors import Cancelled, LimitExceeded, MVMRuntimeError, ParameterError
 from mvm.vm import interp, kernels
 from mvm.vm import layout as L
@@ -33,6 +34,9 @@ DEFAULT_HEAP_BYTES = 1 << 30
 _UNLIMITED = 1 << 62
 _CHUNK = 1 << 22            # instructions per loop call without a wall-time limit (~10-40 ms)
 _CHUNK_TIMED = 1 << 18      # with one: the clock is read about every millisecond
+
+# opcodes whose array handle is operand a (the array they write); the others have it in operand b
+_HANDLE_IN_A = frozenset({"ASTORE_F", "ASTORE_I", "FILL_F", "FILL_I"})
 
 
 def _non_negative(_inst, attribute, value):
@@ -483,10 +487,59 @@ class Machine:
         return dict(file=self.program.file, line=line, col=col, source=self.program.source,
                     traceback=self.traceback())
 
+    def _trap_args(self, code: int) -> tuple[int, int]:
+        """Decode the arguments of trap ``code`` from the failing instruction, which the loop left unexecuted
+        (its operand registers still hold what failed); also store them in ``st[ST_TRAP_A/B]``."""
+        pc = int(self.st[L.ST_PC])
+        op, oa, ob, oc = (int(v) for v in self.code[pc])
+        name = opcodes.BY_CODE[op].name if op in opcodes.BY_CODE else ""
+        d = int(self.st[L.ST_DEPTH]) - 1
+        ib = int(self.frame_stack[d, L.FR_IBASE])
+
+        def reg(r: int) -> int:
+            return int(self.I[ib + r])
+
+        def obj(h: int, col: int) -> int:
+            return int(self.objs[h, col]) if 0 < h < int(self.st[L.ST_NOBJ]) else 0
+
+        handle = reg(oa) if name in _HANDLE_IN_A else reg(ob)
+        a = b = 0
+        if code == L.TRAP_MESSAGE:
+            a = oa
+        elif code == L.TRAP_INDEX:
+            a = reg(oc) if name.startswith("ALOAD") else reg(ob)
+            b = obj(handle, L.OBJ_LEN) * obj(handle, L.OBJ_COLS)
+        elif code == L.TRAP_ROW:
+            a, b = reg(oa), obj(handle, L.OBJ_LEN)
+        elif code == L.TRAP_COL:
+            a, b = reg(oc), obj(handle, L.OBJ_COLS)
+        elif code == L.TRAP_NEG_SIZE:
+            a = reg(ob) if name in ("NEW_F", "NEW_I") or reg(ob) < 0 else reg(oc)
+        elif code == L.TRAP_HEAP_LIMIT:
+            if name == "COPY":
+                a, b = obj(handle, L.OBJ_LEN), obj(handle, L.OBJ_COLS)
+            else:
+                a, b = reg(ob), (reg(oc) if name.startswith("NEW2") else 1)
+        elif code in (L.TRAP_BAD_HANDLE, L.TRAP_BAD_KIND):
+            a, b = handle, obj(handle, L.OBJ_KIND)
+        elif code == L.TRAP_NEG_EXP:
+            a = reg(oc)
+        elif code == L.TRAP_F2I:
+            a = ob
+        elif code == L.TRAP_CALL_DEPTH:
+            a = self._max_depth
+        elif code == L.TRAP_RANDINT:
+            a, b = reg(ob), reg(oc)
+        elif code == L.TRAP_BAD_OPCODE:
+            a = op
+        self.st[L.ST_TRAP_A] = a
+        self.st[L.ST_TRAP_B] = b
+        return a, b
+
     def _trap_error(self) -> MVMRuntimeError:
-        """The exception for the trap recorded in ``st``."""
+        """The exception for the trap the loop stopped with."""
         code = int(self.st[L.ST_TRAP])
-        a, b = int(self.st[L.ST_TRAP_A]), int(self.st[L.ST_TRAP_B])
+        a, b = self._trap_args(code)
         where = self._where()
         if code == L.TRAP_CALL_DEPTH:
             return LimitExceeded(f"call depth limit of {a} frames exceeded (runaway recursion?)",
@@ -530,7 +583,7 @@ class Machine:
             return "a record can only be returned from the outermost call"
         if code == L.TRAP_BAD_OPCODE:
             return f"invalid opcode {a}"
-        return f"runtime error (trap code {code}, {a}, {b})"
+        return f"runtime error (trap code {code})"
 
 
 def format_value(value) -> str:

@@ -99,6 +99,12 @@ class GenProgram:
     params: dict = field(default_factory=dict)
     seed: int = 0
     main_ret: str = INT
+    calls: list = field(default_factory=list)     # [(function name, [(type, value), ...])] for Model.call
+
+
+def quote(text: str) -> str:
+    """An mvm string literal for ``text`` (escapes of spec §1.4)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
 
 
 def paren(e: Ex, need: int) -> str:
@@ -155,6 +161,7 @@ class Gen:
         self.callable: list[Func] = []
         self.const_mode = False
         self._const_values: dict[str, object] = {}
+        self.all_sigs: list[Func] = []
 
     # ---- drawing helpers --------------------------------------------------------------------------
 
@@ -245,7 +252,8 @@ class Gen:
         elif v == "mid":
             n = self.draw(st.integers(0, 100_000))
         else:
-            n = self.draw(st.sampled_from([INT64_MAX, 2**62, 2**32, 3037000499, 3037000500, 2**31 - 1])
+            n = self.draw(st.sampled_from([INT64_MAX, 2**62, 2**32, 3037000499, 3037000500, 2**31 - 1, 2**31,
+                                           2**31 + 1, 2**15 - 1, 2**15, 2**16, 2**63 - 2, 2**53 + 1])
                           | st.integers(0, INT64_MAX))
         return Ex(render_int(n, self.draw(st.integers(0, 1))), str(n), ATOM, INT)
 
@@ -379,12 +387,16 @@ class Gen:
         fn = self.pick(opts)
         return Ex(f"{fn}({av.src})", f"_{fn}({av.py})", POST, INT if want_int else FLOAT)
 
+    def peers(self) -> list[Func]:
+        """Functions the current one may call with a smaller depth: every recursive function (itself too)."""
+        cur = self.ctx.func
+        if cur is None or not cur.recursive or self.ctx.loop_depth > 0:
+            return []
+        return [f for f in self.all_sigs if f.recursive]
+
     def call_expr(self, rt: str, d: int) -> Ex | None:
         """A call of a generated function whose result type is ``rt``."""
-        fs = [f for f in self.callable if f.ret == rt]
-        cur = self.ctx.func
-        if cur is not None and cur.recursive and cur.ret == rt and self.ctx.loop_depth == 0:
-            fs = fs + [cur]
+        fs = [f for f in self.callable + self.peers() if f.ret == rt]
         if not fs:
             return None
         f = self.pick(fs)
@@ -394,8 +406,8 @@ class Gen:
         args_src, args_py = [], []
         for k, (pname, ptype) in enumerate(f.params):
             if k == 0 and f.recursive:
-                if f is self.ctx.func:
-                    dv = self.visible()["dep"]
+                if f in self.peers():
+                    dv = self.scopes[0]["dep"]
                     step = self.pick([1, 2])
                     a = Ex(f"dep - {step}", f"_isub({dv.py}, {step})", ADD, INT)
                 else:
@@ -662,7 +674,7 @@ class Gen:
 
     def stmt(self, depth: int) -> tuple[str, list[str]]:
         opts = [(5, "let"), (5, "assign"), (2, "compound"), (3, "store"), (1, "fill"), (1, "callstmt"),
-                (1, "assert")]
+                (1, "assert"), (1, "print")]
         if depth < self.max_depth:
             opts += [(3, "if"), (2, "for"), (2, "while")]
         if self.ctx.loop_depth > 0:
@@ -678,7 +690,7 @@ class Gen:
 
     def s_let(self, depth):
         t = self.weighted([(4, INT), (4, FLOAT), (2, BOOL), (1, A1I), (1, A1F), (1, A2I), (1, A2F)])
-        e = self.expr(t, 2 if t in SCALARS else 1)
+        e = self.expr(t, (5 if self.chance(10) else 2) if t in SCALARS else 1)
         name = self.new_local_name(t)
         annotate = ""
         vt = e.type
@@ -764,10 +776,7 @@ class Gen:
         return f"fill({v.name}, {e.src})", [f"_fill({v.py}, {py_as(e, k)})"]
 
     def s_callstmt(self, depth):
-        fs = [f for f in self.callable if f.ret != "record"]
-        cur = self.ctx.func
-        if cur is not None and cur.recursive and self.ctx.loop_depth == 0:
-            fs = fs + [cur]
+        fs = self.callable + self.peers()
         if not fs:
             return None
         f = self.pick(fs)
@@ -779,6 +788,27 @@ class Gen:
         if self.chance(50):
             return f"assert {c.src}", [f"_assert({c.py})"]
         return f'assert {c.src}, "check failed"', [f"_assert({c.py}, 'check failed')"]
+
+    def s_print(self, depth):
+        items_src, items_py = [], []
+        for _ in range(self.draw(st.integers(0, 4))):
+            kind = self.weighted([(3, "num"), (1, "bool"), (1, "str"), (1, "array")])
+            if kind == "str":
+                text = self.draw(st.text(alphabet=st.sampled_from(list('ab "\\\n\t,[]#')), max_size=6))
+                items_src.append(quote(text))
+                items_py.append(repr(text))
+                continue
+            if kind == "array":
+                arrs = sorted((v for v in self.visible().values() if v.type in ARRAYS), key=lambda v: v.py)
+                if arrs:
+                    v = self.pick(arrs)
+                    items_src.append(v.name)
+                    items_py.append(v.py)
+                    continue
+            e = self.bool_expr(1) if kind == "bool" else self.num_expr(2)
+            items_src.append(e.src)
+            items_py.append(e.py)
+        return f"print({', '.join(items_src)})", [f"_print({', '.join(items_py)})"]
 
     def s_break(self, depth):
         return "break", ["break"]
@@ -958,17 +988,17 @@ class Gen:
         except mvmfuzz_rt.ExpectedRuntimeError:
             return False, None
 
-    def signature(self, k: int) -> Func:
+    def signature(self) -> Func:
         recursive = self.chance(35)
         params = [("dep", INT)] if recursive else []
         used = {"dep"}
-        for _ in range(self.draw(st.integers(0, 3))):
+        for _ in range(self.draw(st.integers(0, 6))):
             t = self.weighted([(4, INT), (4, FLOAT), (2, BOOL), (1, A1I), (1, A1F), (1, A2I), (1, A2F)])
-            pn = self.pick([p for p in ("p", "s", "h", "e", "o", "l") if p not in used])
+            pn = self.pick([p for p in ("p", "s", "h", "e", "o", "l", "pa", "pb") if p not in used])
             used.add(pn)
             params.append((pn, t))
         ret = self.weighted([(4, INT), (4, FLOAT), (2, BOOL), (2, None), (1, A1F), (1, A1I), (1, A2F)])
-        return Func(f"f{k}", params, ret, recursive)
+        return Func("f", params, ret, recursive)
 
     def function(self, f: Func) -> tuple[str, list[str]]:
         """One helper function in both renderings."""
@@ -1044,10 +1074,19 @@ class Gen:
 
     def program(self) -> GenProgram:
         psrc, csrc, py_globals, overrides = self.gen_params_consts()
-        sigs = [self.signature(k) for k in range(self.draw(st.integers(0, 3)))]
+        # order: plain functions that call only plain ones, then the recursive ones (which call each
+        # other with a smaller depth, and the earlier plain ones), then plain ones that may call anything
+        # earlier; so every cycle of calls passes a depth that decreases
+        drawn = [(self.pick(["leaf", "top"]), self.signature()) for _ in range(self.draw(st.integers(0, 3)))]
+        rank = {"leaf": 0, "rec": 1, "top": 2}
+        drawn.sort(key=lambda kf: rank["rec" if kf[1].recursive else kf[0]])
+        sigs = [f for _, f in drawn]
+        for k, f in enumerate(sigs):
+            f.name = f"f{k}"
+        self.all_sigs = sigs
         fn_src, fn_py = [], []
         for k, f in enumerate(sigs):
-            self.callable = sigs[:k]          # calls go to earlier functions (and to itself, with a depth)
+            self.callable = [g for g in sigs[:k] if not (f.recursive and g.recursive)]
             text, py = self.function(f)
             fn_src.append(text)
             fn_py.extend(py + [""])
@@ -1061,7 +1100,25 @@ class Gen:
         mvm_src = header + "\n" + gap + gap.join(decls[i] for i in order) + "\n"
         py_src = "\n".join(["from mvmfuzz_rt import *", ""] + py_globals + [""] + fn_py + main_py) + "\n"
         seed = self.draw(st.integers(0, 2**32 - 1)) if self.chance(30) else 0
-        return GenProgram(mvm_src, py_src, overrides, seed, main_ret)
+        calls = [(f.name, [self.host_arg(f, k, t) for k, (_, t) in enumerate(f.params)])
+                 for f in sigs if self.chance(40)]
+        return GenProgram(mvm_src, py_src, overrides, seed, main_ret, calls)
+
+    def host_arg(self, f: Func, k: int, t: str):
+        """(type, value) of an argument for ``Model.call``: a scalar, a list, or (rows, cols, flat list)."""
+        if k == 0 and f.recursive:
+            return t, self.draw(st.integers(0, 4))
+        if t == INT:
+            return t, self.draw(st.integers(-1000, 1000) | st.integers(-2**63, 2**63 - 1))
+        if t == FLOAT:
+            return t, self.draw(st.floats(-1e6, 1e6) | st.floats(width=64))
+        if t == BOOL:
+            return t, self.draw(st.booleans())
+        scalar = st.integers(-1000, 1000) if elem(t) == INT else st.floats(-1e3, 1e3)
+        if is2d(t):
+            rows, cols = self.draw(st.integers(0, 3)), self.draw(st.integers(0, 3))
+            return t, (rows, cols, [self.draw(scalar) for _ in range(rows * cols)])
+        return t, self.draw(st.lists(scalar, max_size=5))
 
 
 def py_value(v) -> str:

@@ -22,7 +22,7 @@ __all__ = [
     "_sqrt", "_exp", "_log", "_log10", "_sin", "_cos", "_tan", "_asin", "_acos", "_atan", "_atan2",
     "_sinh", "_cosh", "_tanh", "_floor", "_ceil",
     "_new1", "_new2", "_ld1", "_ld2", "_st1", "_st2", "_len", "_rows", "_cols", "_copy", "_fill", "_sum",
-    "_rand", "_randn", "_randint", "_forrange", "_assert",
+    "_rand", "_randn", "_randint", "_forrange", "_assert", "_print", "printed",
 ]
 
 M64 = (1 << 64) - 1
@@ -41,12 +41,19 @@ class TooExpensive(Exception):
 
 _budget = [0]
 BUDGET = 20_000
+_OUT: list[str] = []
 
 
 def _reset(seed: int) -> None:
-    """Start a run: fresh step budget and the SFC64 stream of ``seed``."""
+    """Start a run: fresh step budget, no output yet, and the SFC64 stream of ``seed``."""
     _budget[0] = BUDGET
+    _OUT.clear()
     _RNG.seed(seed)
+
+
+def printed() -> str:
+    """Everything the run has printed so far."""
+    return "".join(_OUT)
 
 
 def _tick() -> None:
@@ -298,6 +305,24 @@ def _forrange(a, b, k):
     if k == 0:
         raise ExpectedRuntimeError("for loop step is zero")
     return range(a, b, k)
+
+
+def _fmt(v) -> str:
+    """One ``print`` argument as spec §9.5 formats it."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, str)):
+        return str(v)
+    if isinstance(v, float):
+        return repr(v)
+    if v.cols is None:
+        return "[" + ", ".join(_fmt(x) for x in v.data) + "]"
+    rows = [v.data[r * v.cols:(r + 1) * v.cols] for r in range(v.rows)]
+    return "[" + ", ".join("[" + ", ".join(_fmt(x) for x in row) + "]" for row in rows) + "]"
+
+
+def _print(*items):
+    _OUT.append(" ".join(_fmt(v) for v in items) + "\n")
 
 
 def _assert(c, msg=None):

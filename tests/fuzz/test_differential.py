@@ -11,6 +11,7 @@ declared order. Where the oracle raises ``ExpectedRuntimeError`` mvm must raise 
 
 from __future__ import annotations
 
+import io
 import os
 
 import numpy as np
@@ -31,17 +32,40 @@ _LIMITS = mvm.Limits(fuel=50_000_000, wall_time=60.0)
 
 # ---- the oracle ----------------------------------------------------------------------------------
 
-def run_oracle(prog: GenProgram):
-    """("ok", value) or ("error", message) from the Python rendering; rejects too-long programs."""
+def run_oracle(prog: GenProgram, fname: str = "main", args=(), seed: int | None = None):
+    """("ok", value, printed) or ("error", message, printed) from the Python rendering of ``fname(args)``;
+    rejects programs that run too long."""
     ns: dict = {}
     exec(compile(prog.python, "<oracle>", "exec"), ns)
-    rt._reset(prog.seed)
+    rt._reset(prog.seed if seed is None else seed)
     try:
-        return "ok", ns["f_main"]()
+        return "ok", ns[f"f_{fname}"](*args), rt.printed()
     except rt.ExpectedRuntimeError as err:
-        return "error", str(err)
+        return "error", str(err), rt.printed()
     except rt.TooExpensive:
         reject()
+
+
+def oracle_arg(t: str, v):
+    """A host argument as the oracle holds it (arrays become ``Arr``)."""
+    if not t.endswith("]"):
+        return v
+    kind = "int" if t.startswith("int") else "float"
+    if t.endswith("[,]"):
+        rows, cols, flat = v
+        return rt.Arr(kind, rows, cols, list(flat))
+    return rt.Arr(kind, len(v), None, list(v))
+
+
+def host_arg(t: str, v):
+    """A host argument as ``Model.call`` takes it (arrays as numpy arrays)."""
+    if not t.endswith("]"):
+        return v
+    dtype = np.int64 if t.startswith("int") else np.float64
+    if t.endswith("[,]"):
+        rows, cols, flat = v
+        return np.array(flat, dtype=dtype).reshape(rows, cols)
+    return np.array(v, dtype=dtype)
 
 
 # ---- comparison ----------------------------------------------------------------------------------
@@ -54,6 +78,8 @@ def _float_same(a: float, b: float) -> bool:
 
 def mismatch(expected, got) -> str | None:
     """Why ``got`` (from mvm) differs from ``expected`` (from the oracle), or None when they agree."""
+    if expected is None:
+        return None if got is None else f"expected None, got {got!r}"
     if isinstance(expected, rt.Record):
         if not isinstance(got, dict):
             return f"expected a dict, got {type(got).__name__}"
@@ -114,26 +140,43 @@ def report(prog: GenProgram, model, why: str, expected, got) -> str:
             f"---- disassembly ----\n{dis}")
 
 
+def compare_run(prog: GenProgram, model, what: str, oracle, run) -> None:
+    """Fail unless ``run()`` (mvm) gives the oracle's value or runtime error, and prints the same lines."""
+    kind, expected, printed = oracle
+    out = io.StringIO()
+    try:
+        got = run(out)
+    except mvm.MVMRuntimeError as err:
+        if kind == "error" and type(err) is mvm.MVMRuntimeError:
+            got = err
+        else:
+            pytest.fail(report(prog, model, f"{what}: mvm raised {type(err).__name__}: {err}",
+                               _show(expected) if kind == "ok" else f"runtime error: {expected}", err))
+    else:
+        if kind == "error":
+            pytest.fail(report(prog, model, f"{what}: mvm returned a value where the oracle has a runtime error",
+                               f"runtime error: {expected}", got))
+        why = mismatch(expected, got)
+        if why:
+            pytest.fail(report(prog, model, f"{what}: {why}", _show(expected), got))
+    if out.getvalue() != printed:
+        pytest.fail(report(prog, model, f"{what}: printed output differs", printed, out.getvalue()))
+
+
 def check_program(prog: GenProgram) -> None:
-    """Run ``prog`` in the oracle and in mvm and fail unless both agree exactly."""
-    kind, expected = run_oracle(prog)
+    """Run ``prog`` (``main`` and some host calls) in the oracle and in mvm; fail unless all agree exactly."""
+    oracle = run_oracle(prog)
     try:
         model = mvm.compile_source(prog.mvm)
     except (mvm.MVMSyntaxError, mvm.MVMTypeError) as err:
         pytest.fail(f"compile error on a well-typed program:\n{err}\n---- mvm source ----\n{prog.mvm}")
-    try:
-        got = model.run(seed=prog.seed, limits=_LIMITS, **prog.params)
-    except mvm.MVMRuntimeError as err:
-        if kind == "error" and type(err) is mvm.MVMRuntimeError:
-            return
-        pytest.fail(report(prog, model, f"mvm raised {type(err).__name__}: {err}",
-                           expected if kind == "ok" else f"runtime error: {expected}", err))
-    if kind == "error":
-        pytest.fail(report(prog, model, "mvm returned a value where the oracle has a runtime error",
-                           f"runtime error: {expected}", got))
-    why = mismatch(expected, got)
-    if why:
-        pytest.fail(report(prog, model, why, _show(expected), got))
+    compare_run(prog, model, "main", oracle,
+                lambda out: model.run(seed=prog.seed, limits=_LIMITS, stdout=out, **prog.params))
+    for fname, args in prog.calls:
+        oracle = run_oracle(prog, fname, [oracle_arg(t, v) for t, v in args], seed=0)
+        compare_run(prog, model, f"Model.call({fname!r}, {[v for _, v in args]!r})", oracle,
+                    lambda out: model.call(fname, *[host_arg(t, v) for t, v in args], limits=_LIMITS,
+                                           stdout=out, params=prog.params))
 
 
 # ---- tests ---------------------------------------------------------------------------------------

@@ -53,10 +53,19 @@ def test_unused_pure_temporaries_are_removed_but_traps_stay():
     assert "ALOAD_I" in ops          # may trap, so it stays even though x is unused
 
 
-def test_loops_run_one_fused_compare_and_branch_per_iteration():
+def test_for_loops_run_one_loop_instruction_per_iteration():
     ops = ops_of("model m\nfn main() -> int {\n    let s = 0\n    for i in 0..10 { s += i }\n    return s\n}\n")
     body = ops[ops.index("ADD_I"):]
-    assert body[:3] == ["ADD_I", "ADDI_I", "JLTI_I"] or body[:3] == ["ADD_I", "ADDI_I", "JLT_I"]
+    assert body[:2] == ["ADD_I", "FORUP_I"]
+    down = ops_of("model m\nfn main() -> int {\n    let s = 0\n    for i in 10..0 step -3 { s += i }\n"
+                  "    return s\n}\n")
+    assert "FORDN_I" in down and "FORLIM_I" in down
+
+
+def test_while_loops_test_once_per_iteration_with_a_fused_branch():
+    ops = ops_of("model m\nfn main() -> int {\n    let x = 1\n    while x < 1000 { x *= 3 }\n    return x\n}\n")
+    body = ops[ops.index("MULI_I"):]
+    assert body[:2] == ["MULI_I", "JLTI_I"] or body[:2] == ["MULI_I", "JGEI_I"]
 
 
 def test_float_constants_and_parameters_become_constant_pool_operands():

@@ -546,3 +546,130 @@ def test_interpreter_is_compiled_once_with_nogil():
     if hasattr(run_fn, "targetoptions"):
         assert run_fn.targetoptions.get("nogil") is True
         assert len(run_fn.signatures) == 1
+
+
+# --- int64 wrapping and float semantics inside the loop --------------------------------------------------------
+
+I64_MIN, I64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+@pytest.mark.parametrize("op,x,y,want", [
+    ("ADD_I", I64_MAX, 1, I64_MIN), ("SUB_I", I64_MIN, 1, I64_MAX), ("MUL_I", I64_MAX, 2, -2),
+    ("MUL_I", 1 << 32, 1 << 32, 0), ("POW_I", 3, 41, (3 ** 41 + (1 << 63)) % (1 << 64) - (1 << 63)),
+    ("POW_I", 2, 63, I64_MIN), ("POW_I", -7, 0, 1), ("FLOORDIV_I", -7, 2, -4), ("MOD_I", -7, 2, 1),
+    ("MOD_I", 7, -2, -1), ("FLOORDIV_I", I64_MIN, -1, I64_MIN), ("MIN_I", -3, 2, -3), ("MAX_I", -3, 2, 2),
+    ("LT_I", 1, 2, 1), ("LE_I", 2, 2, 1), ("EQ_I", 2, 3, 0), ("NE_I", 2, 3, 1)])
+def test_int_binary_ops(op, x, y, want):
+    p = assemble([Fn("main", [("LOADK_I", 0, 0), ("LOADK_I", 1, 1), (op, 2, 0, 1), ("RET_I", 2)], ret="int",
+                     frame_i=3, frame_f=0)], ki=[x, y])
+    assert run(p) == want
+
+
+@pytest.mark.parametrize("op,x,want", [("NEG_I", I64_MIN, I64_MIN), ("ABS_I", I64_MIN, I64_MIN),
+                                       ("ABS_I", -5, 5), ("NEG_I", 5, -5), ("NOT", 1, 0), ("NOT", 0, 1)])
+def test_int_unary_ops(op, x, want):
+    p = assemble([Fn("main", [("LOADK_I", 0, 0), (op, 1, 0), ("RET_I", 1)], ret="int", frame_i=2, frame_f=0)],
+                 ki=[x])
+    assert run(p) == want
+
+
+def test_immediate_ops_and_sum_wrap():
+    p = assemble([Fn("main", [("LOADK_I", 0, 0), ("ADDI_I", 0, 0, 1), ("MULI_I", 0, 0, -1), ("LOADI", 1, 3),
+                              ("NEW_I", 2, 1), ("LOADK_I", 3, 1), ("FILL_I", 2, 3), ("SUM_I", 4, 2),
+                              ("ADD_I", 0, 0, 4), ("RET_I", 0)], ret="int", frame_i=5, frame_f=0)],
+                 ki=[I64_MAX, I64_MAX])
+    # -(MAX + 1) wraps to MIN; 3 * MAX wraps to MAX - 2 (mod 2**64); MIN + MAX - 2 = -3
+    assert run(p) == -3
+
+
+@pytest.mark.parametrize("op,x,y", [("ADD_F", 0.1, 0.2), ("SUB_F", 1.0, 1e-17), ("MUL_F", 1e200, 1e200),
+                                    ("DIV_F", 1.0, 0.0), ("DIV_F", -1.0, 0.0), ("DIV_F", 0.0, 0.0),
+                                    ("FLOORDIV_F", -7.5, 2.0), ("MOD_F", -7.5, 2.0), ("FLOORDIV_F", 1.0, 0.0),
+                                    ("MOD_F", 1.0, 0.0), ("POW_F", -8.0, 1.0 / 3.0), ("POW_F", 0.0, -1.0),
+                                    ("POW_F", 2.0, 0.5), ("MIN_F", math.nan, 1.0), ("MAX_F", 1.0, math.nan),
+                                    ("ATAN2_F", 1.0, -1.0)])
+def test_float_binary_ops(op, x, y):
+    p = assemble([Fn("main", [("LOADK_F", 0, 0), ("LOADK_F", 1, 1), (op, 2, 0, 1), ("RET_F", 2)], ret="float",
+                     frame_i=0, frame_f=3)], kf=[x, y])
+    with np.errstate(all="ignore"):
+        want = {"ADD_F": lambda: x + y, "SUB_F": lambda: x - y, "MUL_F": lambda: x * y,
+                "DIV_F": lambda: float(np.float64(x) / np.float64(y)),
+                "FLOORDIV_F": lambda: float(np.floor_divide(x, y)), "MOD_F": lambda: float(np.remainder(x, y)),
+                "POW_F": lambda: float(np.power(np.float64(x), np.float64(y))),
+                "MIN_F": lambda: y if y < x else x, "MAX_F": lambda: y if y > x else x,
+                "ATAN2_F": lambda: math.atan2(x, y)}[op]()
+    assert same(run(p), want)
+
+
+def test_constant_operand_float_ops():
+    p = assemble([Fn("main", [("LOADK_F", 0, 0), ("ADDK_F", 1, 0, 1), ("SUBK_F", 1, 1, 1), ("MULK_F", 1, 1, 1),
+                              ("DIVK_F", 1, 1, 0), ("KSUB_F", 1, 1, 1), ("KDIV_F", 1, 1, 0), ("NEG_F", 1, 1),
+                              ("RET_F", 1)], ret="float", frame_i=0, frame_f=2)], kf=[2.0, 3.0])
+    # ((((2 + 3) - 3) * 3) / 2) = 3; 3 - 3 = 0; 2 / 0 = inf; -inf
+    assert run(p) == -math.inf
+
+
+@pytest.mark.parametrize("fid,name", [(0, "sqrt"), (2, "log"), (13, "abs"), (14, "floor"), (15, "ceil")])
+def test_math_f(fid, name):
+    p = assemble([Fn("main", [("LOADK_F", 0, 0), ("MATH_F", 1, 0, fid), ("RET_F", 1)], ret="float", frame_i=0,
+                     frame_f=2)], kf=[-2.5])
+    want = {"sqrt": math.nan, "log": math.nan, "abs": 2.5, "floor": -3.0, "ceil": -2.0}[name]
+    assert same(run(p), want)
+
+
+@pytest.mark.parametrize("op,x,y,taken", [
+    ("JLT_F", 1.0, 2.0, True), ("JLT_F", math.nan, 2.0, False), ("JLE_F", 2.0, 2.0, True),
+    ("JEQ_F", math.nan, math.nan, False), ("JNLT_F", math.nan, 2.0, True), ("JNLT_F", 1.0, 2.0, False),
+    ("JNLE_F", 3.0, 2.0, True), ("JNEQ_F", math.nan, math.nan, True), ("JNEQ_F", 1.0, 1.0, False)])
+def test_float_branches(op, x, y, taken):
+    p = assemble([Fn("main", [("LOADK_F", 0, 0), ("LOADK_F", 1, 1), ("LOADI", 0, 0), (op, 0, 1, "yes"),
+                              ("RET_I", 0), "yes:", ("LOADI", 0, 1), ("RET_I", 0)], ret="int", frame_i=1,
+                     frame_f=2)], kf=[x, y])
+    assert run(p) == int(taken)
+
+
+@pytest.mark.parametrize("op,x,imm,taken", [
+    ("JLTI_I", 1, 2, True), ("JLEI_I", 2, 2, True), ("JGTI_I", 2, 2, False), ("JGEI_I", 2, 2, True),
+    ("JEQI_I", -5, -5, True), ("JNEI_I", -5, -5, False)])
+def test_int_immediate_branches(op, x, imm, taken):
+    p = assemble([Fn("main", [("LOADI", 0, x), ("LOADI", 1, 0), (op, 0, imm, "yes"), ("RET_I", 1), "yes:",
+                              ("LOADI", 1, 1), ("RET_I", 1)], ret="int", frame_i=2, frame_f=0)])
+    assert run(p) == int(taken)
+
+
+@pytest.mark.parametrize("op,x,y,taken", [("JLT_I", 1, 2, True), ("JLE_I", 3, 2, False), ("JEQ_I", 2, 2, True),
+                                          ("JNE_I", 2, 2, False), ("JT", 1, 0, True), ("JF", 1, 0, False)])
+def test_int_register_branches(op, x, y, taken):
+    target = ("JT", "JF")
+    instr = (op, 0, "yes") if op in target else (op, 0, 1, "yes")
+    p = assemble([Fn("main", [("LOADI", 0, x), ("LOADI", 1, y), ("LOADI", 2, 0), instr, ("RET_I", 2), "yes:",
+                              ("LOADI", 2, 1), ("RET_I", 2)], ret="int", frame_i=3, frame_f=0)])
+    assert run(p) == int(taken)
+
+
+def test_rand_in_the_loop_is_numpys_stream():
+    n = 300
+    p = assemble([Fn("main", [("LOADI", 0, n), ("NEW_F", 1, 0), ("LOADI", 2, 0), "top:", ("RAND", 0),
+                              ("ASTORE_F", 1, 2, 0), ("ADDI_I", 2, 2, 1), ("JLT_I", 2, 0, "top"), ("RET_I", 1)],
+                     ret="float[]", frame_i=3, frame_f=1)])
+    for seed in (0, 3, 2**33):
+        got = run(p, seed=seed)
+        assert got.tobytes() == np.random.Generator(np.random.SFC64(seed)).random(n).tobytes()
+
+
+def test_2d_arrays_rows_cols_len_and_conversions():
+    # m = new float[3, 4]; m[2, 1] = float(7); return rows*100 + cols*10 + len + int(m[2, 1]) * 1000
+    p = assemble([Fn("main", [
+        ("LOADI", 0, 3), ("LOADI", 1, 4), ("NEW2_F", 2, 0, 1), ("LOADI", 3, 2), ("LOADI", 4, 1),
+        ("IDX2", 3, 2, 4), ("LOADI", 5, 7), ("I2F", 0, 5), ("ASTORE_F", 2, 3, 0), ("ROWS", 5, 2),
+        ("MULI_I", 5, 5, 100), ("COLS", 6, 2), ("MULI_I", 6, 6, 10), ("ADD_I", 5, 5, 6), ("LEN", 6, 2),
+        ("ADD_I", 5, 5, 6), ("ALOAD_F", 1, 2, 3), ("F2I", 6, 1), ("MULI_I", 6, 6, 1000), ("ADD_I", 5, 5, 6),
+        ("RET_I", 5)], ret="int", frame_i=7, frame_f=2)])
+    assert run(p) == 7000 + 300 + 40 + 3
+
+
+def test_moves_and_constants():
+    p = assemble([Fn("main", [("LOADK_I", 0, 0), ("MOV_I", 1, 0), ("LOADK_F", 0, 0), ("MOV_F", 1, 0),
+                              ("F2I", 2, 1), ("ADD_I", 0, 1, 2), ("RET_I", 0)], ret="int", frame_i=3, frame_f=2)],
+                 ki=[1 << 40], kf=[-3.5])
+    assert run(p) == (1 << 40) - 3
