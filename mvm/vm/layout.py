@@ -10,7 +10,7 @@ Arrays of one VM state (all owned by Python, passed to the loop on every call):
 - ``st`` int64 ``(ST_SIZE,)``: the registers of the machine itself (``ST_*`` below).
 - ``ctl`` int64 ``(CTL_SIZE,)``: what the host asks of the loop: step budget, fuel, cancel flag.
 - ``frames`` int64 ``(capacity, 4)``: one row per active call, outermost first (``FR_*``).
-- ``objs`` int64 ``(capacity, 5)``: the object table; an array handle is a row index (``OBJ_*``). Row 0 is
+- ``objs`` int64 ``(capacity, 7)``: the object table; an array handle is a row index (``OBJ_*``). Row 0 is
   never used, so a zero handle is always invalid.
 - ``funcs`` int64 ``(nfuncs, 4)``: the function table (``FN_*``).
 """
@@ -56,7 +56,9 @@ OBJ_NDIM = 1         # 1 or 2
 OBJ_OFF = 2          # offset of element 0 in its heap
 OBJ_LEN = 3          # len(): elements of a 1-D array, rows of a 2-D one
 OBJ_COLS = 4         # columns (1 for a 1-D array); the array holds OBJ_LEN * OBJ_COLS elements, row-major
-OBJ_COLS_N = 5
+OBJ_NF = 5           # element count if a float array, else 0: ALOAD_F/ASTORE_F check kind and bounds at once
+OBJ_NI = 6           # element count if an int array, else 0
+OBJ_COLS_N = 7
 
 KIND_FLOAT = 0
 KIND_INT = 1

@@ -229,7 +229,7 @@ class Machine:
                 self.HI = _grown(self.HI, top + n)
             self.HI[top:top + n] = data.astype(np.int64)
             st[L.ST_HI_TOP] = top + n
-        self.objs[h] = (kind, ndim, top, rows, cols)
+        self.objs[h] = (kind, ndim, top, rows, cols, n if kind == L.KIND_FLOAT else 0, n if kind == L.KIND_INT else 0)
         st[L.ST_NOBJ] = h + 1
         return h
 
@@ -357,7 +357,7 @@ class Machine:
         """An owned copy of the heap array ``handle`` (shaped (rows, cols) when 2-D)."""
         if not 0 < handle < int(self.st[L.ST_NOBJ]):
             raise MVMRuntimeError(f"invalid array handle {handle}", **self._where())
-        kind, ndim, off, rows, cols = (int(v) for v in self.objs[handle])
+        kind, ndim, off, rows, cols = (int(v) for v in self.objs[handle, :L.OBJ_NF])
         heap = self.HF if kind == L.KIND_FLOAT else self.HI
         data = heap[off:off + rows * cols].copy()
         return data.reshape(rows, cols) if ndim == 2 else data

@@ -1016,7 +1016,9 @@ class Gen:
                 src_body.append("if dep <= 0 { return }")
                 py_body += [f"if {dv.py} <= 0:", "    return"]
             else:
+                self.ctx.loop_depth += 1          # no recursive calls in the base case
                 base = self.ret_value(f.ret)
+                self.ctx.loop_depth -= 1
                 src_body.append(f"if dep <= 0 {{ return {base.src} }}")
                 py_body += [f"if {dv.py} <= 0:", f"    return {py_as(base, f.ret)}"]
         for _ in range(self.draw(st.integers(0, 5))):

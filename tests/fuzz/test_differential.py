@@ -181,7 +181,7 @@ def check_program(prog: GenProgram) -> None:
 
 # ---- tests ---------------------------------------------------------------------------------------
 
-@settings(max_examples=150, **_SETTINGS)
+@settings(max_examples=200, **_SETTINGS)
 @given(programs())
 def test_random_programs_agree_with_python(prog):
     check_program(prog)

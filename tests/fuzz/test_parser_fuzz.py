@@ -1,8 +1,9 @@
 """Robustness of the compiler front end: any text gives a model or a clean diagnostic.
 
-Input: arbitrary text (hypothesis ``text()``), text over the language's own characters, and sequences of
+Input: arbitrary text (hypothesis ``text()``), text over the language's own characters, sequences of
 the language's tokens (keywords, operators, punctuation, names, numbers, strings, comments, newlines),
-alone or inside a model header and a ``main`` body. Output: ``mvm.compile_source`` either succeeds or
+alone or inside a model header and a ``main`` body, and generated well-typed programs with a few tokens
+mutated (those that still compile must also verify and run without a non-MVM exception). Output: ``mvm.compile_source`` either succeeds or
 raises ``MVMSyntaxError``/``MVMTypeError`` with line >= 1, col >= 1 and, when the position points at a
 character of the text, a caret excerpt in ``str(err)``. Any other exception fails the test.
 
@@ -11,6 +12,7 @@ character of the text, a caret excerpt in ``str(err)``. Any other exception fail
 
 from __future__ import annotations
 
+import io
 import os
 import re
 
@@ -216,3 +218,69 @@ def test_deep_nesting_is_a_model_or_a_diagnostic(depth):
     check_text(text)
     text = "model m\nfn main() -> int {\n    return " + " + ".join(["1"] * depth) + "\n}\n"
     check_text(text)
+
+
+# ---- mutated well-typed programs ------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(r'"(?:[^"\\\n]|\\.)*"|[A-Za-z_0-9]+(?:\.(?!\.)[0-9_]*(?:[eE][+-]?[0-9]+)?)?|\.\.|//|\*\*|'
+                       r'==|!=|<=|>=|\+=|-=|\*=|/=|->|\n|[^\sA-Za-z_0-9]')
+_LIMITS = dict(fuel=200_000, call_depth=200, heap_bytes=1 << 22, wall_time=10.0)
+
+
+@st.composite
+def mutated_programs(draw) -> str:
+    """A generated well-typed program with a few tokens deleted, replaced, duplicated or swapped."""
+    from mvmfuzz_gen import programs
+    src = draw(programs(max_depth=2)).mvm
+    spans = [m.span() for m in _TOKEN_RE.finditer(src)]
+    for _ in range(draw(st.integers(1, 3))):
+        if not spans:
+            break
+        k = draw(st.integers(0, len(spans) - 1))
+        a, b = spans[k]
+        how = draw(st.sampled_from(["delete", "replace", "duplicate", "swap"]))
+        if how == "delete":
+            src = src[:a] + " " + src[b:]
+        elif how == "replace":
+            src = src[:a] + draw(token) + src[b:]
+        elif how == "duplicate":
+            src = src[:b] + " " + src[a:b] + src[b:]
+        else:
+            j = draw(st.integers(0, len(spans) - 1))
+            c, d = spans[j]
+            if b <= c:
+                src = src[:a] + src[c:d] + src[b:c] + src[a:b] + src[d:]
+        spans = [m.span() for m in _TOKEN_RE.finditer(src)]
+    return src
+
+
+def check_mutant(text: str) -> None:
+    """A mutant either fails to compile with a clean diagnostic, or compiles, verifies and runs to a
+    result or an ``MVMRuntimeError`` (limits included); nothing else may escape."""
+    check_text(text)
+    try:
+        model = mvm.compile_source(text)
+    except (mvm.MVMSyntaxError, mvm.MVMTypeError):
+        return
+    try:
+        model.run(limits=mvm.Limits(**_LIMITS), stdout=io.StringIO())
+    except mvm.MVMRuntimeError:
+        pass
+    except mvm.MVMError as err:
+        if "has no `main`" in str(err) or "takes arguments" in str(err):
+            return
+        raise
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(mutated_programs())
+def test_mutated_programs(text):
+    check_mutant(text)
+
+
+@pytest.mark.slow
+@settings(max_examples=int(os.environ.get("MVM_FUZZ_EXAMPLES", "3000")), deadline=None,
+          suppress_health_check=list(HealthCheck))
+@given(mutated_programs())
+def test_mutated_programs_many(text):
+    check_mutant(text)
