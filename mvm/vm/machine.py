@@ -468,15 +468,29 @@ class Machine:
         return lines[line - 1].strip() if line <= len(lines) else ""
 
     def traceback(self) -> list[str]:
-        """One line per active frame, outermost first: model, function, file:line:col and source line."""
-        out = []
+        """One line per active frame, outermost first: model, function, file:line:col and source line.
+
+        Runs of identical lines (deep recursion) are folded, as Python does: the line is shown three times,
+        then ``[previous line repeated N more times]``."""
+        out: list[str] = []
         file = self.program.file or "<source>"
+        repeat = 0
         for fi, pc in self._frame_pcs():
             fn = self.program.functions[fi]
             line, col = int(self.lines[pc]), int(self.cols[pc])
             text = self._source_line(line)
             entry = f"model {self.program.name}, fn {fn.name}, {file}:{line}:{col}"
-            out.append(f"{entry}: {text}" if text else entry)
+            entry = f"{entry}: {text}" if text else entry
+            if out and entry == out[-1 - (1 if out[-1].startswith("[") else 0)] and repeat >= 2:
+                repeat += 1
+                note = f"[previous line repeated {repeat - 2} more times]"
+                if out[-1].startswith("["):
+                    out[-1] = note
+                else:
+                    out.append(note)
+                continue
+            repeat = repeat + 1 if out and entry == out[-1] else 0
+            out.append(entry)
         return out
 
     def _where(self) -> dict:
