@@ -45,15 +45,18 @@ class MVMError(Exception):
         return f"{where}:{self.line}:{self.col}" if self.line else where
 
     def render(self) -> str:
-        """The full diagnostic: location, kind, message, caret excerpt and hint."""
-        head = f"{self.location}: {self.kind}: {self.message}"
-        parts = [head]
+        """The full diagnostic: location, kind, message, (traceback,) caret excerpt and hint."""
+        parts = [f"{self.location}: {self.kind}: {self.message}", *self._context()]
         excerpt = caret_excerpt(self.source, self.line, self.col, self.end_col)
         if excerpt:
             parts.append(excerpt)
         if self.hint:
             parts.append(f"hint: {self.hint}")
         return "\n".join(parts)
+
+    def _context(self) -> list[str]:
+        """Lines between the message and the excerpt (a runtime error's traceback)."""
+        return []
 
 
 class MVMSyntaxError(MVMError):
@@ -104,18 +107,11 @@ class MVMRuntimeError(MVMError):
         self.traceback = list(traceback or [])
         super().__init__(message, **kw)
 
-    def render(self) -> str:
-        """Message first, then one line per DSL frame (outermost first), then the caret excerpt."""
-        parts = [f"{self.location}: {self.kind}: {self.message}"]
-        if self.traceback:
-            parts.append("model traceback (most recent call last):")
-            parts.extend(f"  {t}" for t in self.traceback)
-        excerpt = caret_excerpt(self.source, self.line, self.col, self.end_col)
-        if excerpt:
-            parts.append(excerpt)
-        if self.hint:
-            parts.append(f"hint: {self.hint}")
-        return "\n".join(parts)
+    def _context(self) -> list[str]:
+        """One line per DSL frame, outermost first."""
+        if not self.traceback:
+            return []
+        return ["model traceback (most recent call last):", *(f"  {t}" for t in self.traceback)]
 
 
 class LimitExceeded(MVMRuntimeError):

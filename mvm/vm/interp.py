@@ -165,42 +165,6 @@ BODIES: dict[str, str] = {
         if h <= 0: status = h if h < 0 else S_GROW; break
         I[ibase + a] = h; nobj = h + 1; pc += 1
     """,
-    "ALOAD_F": """
-        h = I[ibase + b]
-        k = I[ibase + c]
-        # one unsigned compare each: 1 <= h < nobj, and 0 <= k < count (a count of 0 marks the other kind)
-        if np.uint64(h - 1) >= np.uint64(nobj - 1): status = -TRAP_BAD_HANDLE; break
-        if np.uint64(k) >= np.uint64(objs[np.uint64(h), OBJ_NF]):
-            status = -TRAP_BAD_KIND if objs[h, OBJ_KIND] != KIND_FLOAT else -TRAP_INDEX; break
-        F[fbase + a] = HF[np.uint64(objs[np.uint64(h), OBJ_OFF] + k)]; pc += 1
-    """,
-    "ALOAD_I": """
-        h = I[ibase + b]
-        k = I[ibase + c]
-        # one unsigned compare each: 1 <= h < nobj, and 0 <= k < count (a count of 0 marks the other kind)
-        if np.uint64(h - 1) >= np.uint64(nobj - 1): status = -TRAP_BAD_HANDLE; break
-        if np.uint64(k) >= np.uint64(objs[np.uint64(h), OBJ_NI]):
-            status = -TRAP_BAD_KIND if objs[h, OBJ_KIND] != KIND_INT else -TRAP_INDEX; break
-        I[ibase + a] = HI[np.uint64(objs[np.uint64(h), OBJ_OFF] + k)]; pc += 1
-    """,
-    "ASTORE_F": """
-        h = I[ibase + a]
-        k = I[ibase + b]
-        # one unsigned compare each: 1 <= h < nobj, and 0 <= k < count (a count of 0 marks the other kind)
-        if np.uint64(h - 1) >= np.uint64(nobj - 1): status = -TRAP_BAD_HANDLE; break
-        if np.uint64(k) >= np.uint64(objs[np.uint64(h), OBJ_NF]):
-            status = -TRAP_BAD_KIND if objs[h, OBJ_KIND] != KIND_FLOAT else -TRAP_INDEX; break
-        HF[np.uint64(objs[np.uint64(h), OBJ_OFF] + k)] = F[fbase + c]; pc += 1
-    """,
-    "ASTORE_I": """
-        h = I[ibase + a]
-        k = I[ibase + b]
-        # one unsigned compare each: 1 <= h < nobj, and 0 <= k < count (a count of 0 marks the other kind)
-        if np.uint64(h - 1) >= np.uint64(nobj - 1): status = -TRAP_BAD_HANDLE; break
-        if np.uint64(k) >= np.uint64(objs[np.uint64(h), OBJ_NI]):
-            status = -TRAP_BAD_KIND if objs[h, OBJ_KIND] != KIND_INT else -TRAP_INDEX; break
-        HI[np.uint64(objs[np.uint64(h), OBJ_OFF] + k)] = I[ibase + c]; pc += 1
-    """,
     "IDX2": """
         h = I[ibase + b]
         if h <= 0 or h >= nobj: status = -TRAP_BAD_HANDLE; break
@@ -345,6 +309,29 @@ BODIES: dict[str, str] = {
             pc += 1
     """,
 }
+
+
+
+def _element_access(load: bool, kind: str) -> str:
+    """Body of ALOAD_F/ALOAD_I/ASTORE_F/ASTORE_I: check handle, kind and index, then move one element."""
+    bank, base = ("F", "fbase") if kind == "F" else ("I", "ibase")
+    handle, index, value = ("b", "c", "a") if load else ("a", "b", "c")
+    element = f"H{kind}[np.uint64(objs[np.uint64(h), OBJ_OFF] + k)]"
+    register = f"{bank}[{base} + {value}]"
+    move = f"{register} = {element}" if load else f"{element} = {register}"
+    return f"""
+        h = I[ibase + {handle}]
+        k = I[ibase + {index}]
+        # one unsigned compare each: 1 <= h < nobj, and 0 <= k < count (a count of 0 marks the other kind)
+        if np.uint64(h - 1) >= np.uint64(nobj - 1): status = -TRAP_BAD_HANDLE; break
+        if np.uint64(k) >= np.uint64(objs[np.uint64(h), OBJ_N{kind}]):
+            status = -TRAP_BAD_KIND if objs[h, OBJ_KIND] != KIND_{'FLOAT' if kind == 'F' else 'INT'} else -TRAP_INDEX; break
+        {move}; pc += 1
+    """
+
+
+BODIES.update({f"{'ALOAD' if load else 'ASTORE'}_{kind}": _element_access(load, kind)
+               for load in (True, False) for kind in "FI"})
 
 # Helpers of the loop: written into the generated file after the kernels and the layout constants.
 _HELPERS = '''

@@ -287,6 +287,12 @@ class Gen:
             r = self.var_ref(t)
             if r:
                 return r
+        if t == FLOAT and self.chance(8):
+            # the special values, written as expressions: nan, inf, -inf, -0.0
+            return self.pick([Ex("(0.0 / 0.0)", "_fdiv(0.0, 0.0)", ATOM, FLOAT),
+                              Ex("(1.0 / 0.0)", "_fdiv(1.0, 0.0)", ATOM, FLOAT),
+                              Ex("(-1.0 / 0.0)", "_fdiv(-1.0, 0.0)", ATOM, FLOAT),
+                              Ex("-0.0", "(-0.0)", NEG, FLOAT)])
         return self.int_lit() if t == INT else self.float_lit()
 
     def arith(self, op: str, a: Ex, b: Ex) -> Ex:
