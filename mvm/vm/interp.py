@@ -449,17 +449,12 @@ def run(code, KF, KI, F, I, HF, HI, objs, frames, st, ctl, bp, rng, funcs):
     if left < 0:
         left = 0
     start = left
-    skip = st[ST_SKIP_BP] != 0 and bp[pc] != 0
-    st[ST_SKIP_BP] = 0
     status = 0
     while True:
         upc = np.uint64(pc)  # pc is always inside the code (verified jump targets): no wrap-around test
-        if bp[upc] != 0:
-            if skip:
-                skip = False
-            else:
-                status = S_BREAK
-                break
+        if bp[upc] != 0:     # resuming from a breakpoint, the host lifts its flag for one instruction
+            status = S_BREAK
+            break
         if (left & CANCEL_POLL_MASK) == 0:
             if left == 0:
                 status = S_STEP if ctl[CTL_STEPS] <= ctl[CTL_FUEL] else S_FUEL
@@ -510,6 +505,8 @@ _TEMPS = re.compile(r"\b(h|k|m|n|src|dst|u|v|x)\b")
 # Register accesses index with an unsigned value: Numba adds a negative-index wrap-around test to every
 # signed index, and verified register numbers and frame bases are never negative (about 20% of fib's time).
 _REGISTER = re.compile(r"\b([IF])\[(ibase|fbase) \+ ([^\]\[]+)\]")
+# verified constant-pool indices likewise: KF[c], KI[b]
+_CONSTANT = re.compile(r"\b(K[FI])\[([abc])\]")
 
 
 def _branch(op: opcodes.Op, first: bool) -> str:
@@ -517,6 +514,7 @@ def _branch(op: opcodes.Op, first: bool) -> str:
     body = textwrap.dedent(BODIES[op.name]).strip("\n")
     body = _TEMPS.sub(lambda t: f"{t.group(1)}_{op.name.lower()}", body)
     body = _REGISTER.sub(r"\1[np.uint64(\2 + \3)]", body)
+    body = _CONSTANT.sub(r"\1[np.uint64(\2)]", body)
     kw = "if" if first else "elif"
     head = f"        {kw} op == {op.code}:  # {op.name}  {op.effect}"
     return head + "\n" + textwrap.indent(body, " " * 12)

@@ -273,11 +273,20 @@ class Machine:
                 self._state = "paused"
                 return "step"
             budget = self._chunk if remaining is None else min(self._chunk, remaining)
-            ctl[L.CTL_STEPS] = budget
             pc = int(st[L.ST_PC])
-            st[L.ST_SKIP_BP] = 1 if pc == self._skip_pc else 0
+            # resuming from a breakpoint (or re-running an instruction after growing an array): lift the
+            # flag of that pc for exactly one instruction, so the loop itself never tests a "skip" state
+            lifted = self.bp[pc] if pc == self._skip_pc else 0
+            if lifted:
+                self.bp[pc] = 0
+                budget = 1
+            ctl[L.CTL_STEPS] = budget
             before = int(st[L.ST_COUNT])
-            status = self._call()
+            try:
+                status = self._call()
+            finally:
+                if lifted:
+                    self.bp[pc] = lifted
             done = int(st[L.ST_COUNT]) - before
             if done:
                 self._skip_pc = -1
