@@ -148,22 +148,22 @@ BODIES: dict[str, str] = {
     "NEW_F": """
         h = _alloc(st, objs, HF, HI, nobj, KIND_FLOAT, 1, I[ibase + b], 1)
         if h <= 0: status = h if h < 0 else S_GROW; break
-        I[ibase + a] = h; nobj = h + 1; pc += 1
+        I[ibase + a] = h; nobj = max(nobj, h + 1); pc += 1
     """,
     "NEW_I": """
         h = _alloc(st, objs, HF, HI, nobj, KIND_INT, 1, I[ibase + b], 1)
         if h <= 0: status = h if h < 0 else S_GROW; break
-        I[ibase + a] = h; nobj = h + 1; pc += 1
+        I[ibase + a] = h; nobj = max(nobj, h + 1); pc += 1
     """,
     "NEW2_F": """
         h = _alloc(st, objs, HF, HI, nobj, KIND_FLOAT, 2, I[ibase + b], I[ibase + c])
         if h <= 0: status = h if h < 0 else S_GROW; break
-        I[ibase + a] = h; nobj = h + 1; pc += 1
+        I[ibase + a] = h; nobj = max(nobj, h + 1); pc += 1
     """,
     "NEW2_I": """
         h = _alloc(st, objs, HF, HI, nobj, KIND_INT, 2, I[ibase + b], I[ibase + c])
         if h <= 0: status = h if h < 0 else S_GROW; break
-        I[ibase + a] = h; nobj = h + 1; pc += 1
+        I[ibase + a] = h; nobj = max(nobj, h + 1); pc += 1
     """,
     "IDX2": """
         h = I[ibase + b]
@@ -200,7 +200,7 @@ BODIES: dict[str, str] = {
             _copy_f(HF, dst, src, n)
         else:
             _copy_i(HI, dst, src, n)
-        I[ibase + a] = k; nobj = k + 1; pc += 1
+        I[ibase + a] = k; nobj = max(nobj, k + 1); pc += 1
     """,
     "FILL_F": """
         h = I[ibase + a]
@@ -356,8 +356,11 @@ def _alloc(st, objs, HF, HI, nobj, kind, ndim, rows, cols):
     if cols != 0 and rows > avail // cols:
         return -TRAP_HEAP_LIMIT
     n = rows * cols
-    if nobj >= objs.shape[0]:
-        return _need(st, NEED_OBJ, nobj + 1)
+    h = st[ST_FREE]               # a row freed by the host's garbage collection, else a new one
+    if h == 0:
+        if nobj >= objs.shape[0]:
+            return _need(st, NEED_OBJ, nobj + 1)
+        h = nobj
     if kind == KIND_FLOAT:
         if hft + n > HF.shape[0]:
             return _need(st, NEED_HF, hft + n)
@@ -370,14 +373,16 @@ def _alloc(st, objs, HF, HI, nobj, kind, ndim, rows, cols):
         _fill_i(HI, hit, n, np.int64(0))
         off = hit
         st[ST_HI_TOP] = hit + n
-    objs[nobj, OBJ_KIND] = kind
-    objs[nobj, OBJ_NDIM] = ndim
-    objs[nobj, OBJ_OFF] = off
-    objs[nobj, OBJ_LEN] = rows
-    objs[nobj, OBJ_COLS] = cols
-    objs[nobj, OBJ_NF] = n if kind == KIND_FLOAT else 0
-    objs[nobj, OBJ_NI] = n if kind == KIND_INT else 0
-    return nobj
+    if h != nobj:                 # taken from the free list: unlink it
+        st[ST_FREE] = objs[h, OBJ_OFF]
+    objs[h, OBJ_KIND] = kind
+    objs[h, OBJ_NDIM] = ndim
+    objs[h, OBJ_OFF] = off
+    objs[h, OBJ_LEN] = rows
+    objs[h, OBJ_COLS] = cols
+    objs[h, OBJ_NF] = n if kind == KIND_FLOAT else 0
+    objs[h, OBJ_NI] = n if kind == KIND_INT else 0
+    return h
 
 
 @numba.njit(**_JIT)
@@ -476,8 +481,8 @@ _EPILOGUE = '''
     if status < 0:
         st[ST_TRAP] = -status
         status = S_TRAP
-    if status == S_GROW:
-        left += 1  # the instruction did not run; it runs again after the host grew the array
+    if status == S_GROW or status == S_TRAP:
+        left += 1  # the instruction did not run (after a grow, or a heap-limit collection, it runs again)
     done = start - left
     st[ST_PC] = pc
     st[ST_DEPTH] = depth

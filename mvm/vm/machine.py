@@ -78,6 +78,11 @@ def _grown(arr: np.ndarray, amount: int, cap: int | None = None) -> np.ndarray:
     return out
 
 
+# a heap (both, in elements) or the object table (rows) this large is swept before it grows
+_GC_START_ELEMENTS = 1 << 20
+_GC_START_OBJECTS = 1 << 14
+
+
 class Machine:
     """A VM state for one run of ``program``; ``start`` picks the function, ``run`` executes."""
 
@@ -126,6 +131,10 @@ class Machine:
         self._error: MVMRuntimeError | None = None
         self._wall_used = 0.0
         self._run_lock = threading.Lock()
+        self._gc_elements = _GC_START_ELEMENTS   # collect before growing a heap past this many elements
+        self._gc_objects = _GC_START_OBJECTS     # ... or the object table past this many rows
+        self._gc_retry = (-1, -1)                # (pc, count) of the last collection made for the heap limit
+        self.collections = 0
 
     # --- set-up ---------------------------------------------------------------------------------------------
 
@@ -305,6 +314,13 @@ class Machine:
                 self._grow(int(st[L.ST_NEED_KIND]), int(st[L.ST_NEED_AMOUNT]))
                 self._skip_pc = int(st[L.ST_PC])
             elif status == L.S_TRAP:
+                # the heap limit: the failing allocation has not run; collect garbage once and retry it
+                at = (int(st[L.ST_PC]), int(st[L.ST_COUNT]))
+                if int(st[L.ST_TRAP]) == L.TRAP_HEAP_LIMIT and at != self._gc_retry:
+                    self._gc_retry = at
+                    self.collect()
+                    self._skip_pc = at[0]
+                    continue
                 raise self._fail(self._trap_error())
             elif status == L.S_FUEL:
                 raise self._fail(LimitExceeded(
@@ -328,7 +344,28 @@ class Machine:
         self.ctl[L.CTL_CANCEL] = 1
 
     def _grow(self, kind: int, amount: int) -> None:
-        """Grow the array the loop asked for (the loop already checked the limits)."""
+        """Grow the array the loop asked for (the loop already checked the limits).
+
+        A heap or the object table that has grown large is first swept by ``collect``; if that frees
+        enough, nothing grows."""
+        st = self.st
+        if kind in (L.NEED_HF, L.NEED_HI):
+            top = L.ST_HF_TOP if kind == L.NEED_HF else L.ST_HI_TOP
+            used = int(st[L.ST_HF_TOP] + st[L.ST_HI_TOP])
+            if used >= self._gc_elements:
+                wanted = amount - int(st[top])           # elements of the allocation that asked
+                self.collect()
+                used = int(st[L.ST_HF_TOP] + st[L.ST_HI_TOP])
+                self._gc_elements = max(_GC_START_ELEMENTS, 2 * used)
+                heap = self.HF if kind == L.NEED_HF else self.HI
+                amount = int(st[top]) + wanted
+                if amount <= heap.shape[0]:
+                    return
+        elif kind == L.NEED_OBJ and amount >= self._gc_objects:
+            self.collect()
+            self._gc_objects = max(_GC_START_OBJECTS, 2 * self.live_objects())
+            if st[L.ST_FREE] != 0:
+                return
         heap_cap = self._heap_limit // 8
         if kind == L.NEED_HF:
             self.HF = _grown(self.HF, amount, heap_cap - int(self.st[L.ST_HI_TOP]))
@@ -344,6 +381,64 @@ class Machine:
             self.frame_stack = _grown(self.frame_stack, amount, self._max_depth + 1)
         else:
             raise RuntimeError(f"interpreter asked to grow unknown array kind {kind}")
+
+    # --- garbage collection ----------------------------------------------------------------------------------
+
+    def _root_window(self) -> np.ndarray:
+        """The int registers of every active frame (frames are contiguous windows from register 0)."""
+        d = int(self.st[L.ST_DEPTH])
+        if d <= 0:
+            return self.I[:0]
+        top = self.frame_stack[d - 1]
+        end = int(top[L.FR_IBASE]) + int(self.funcs[int(top[L.FR_FUNC]), L.FN_FRAME_I])
+        return self.I[:min(end, self.I.shape[0])]
+
+    def live_objects(self) -> int:
+        """Object-table rows in use (allocated and not freed)."""
+        n = int(self.st[L.ST_NOBJ])
+        return int(np.count_nonzero(self.objs[1:n, L.OBJ_NDIM]))
+
+    def collect(self) -> int:
+        """Free the arrays no register refers to and compact both heaps; return the elements freed.
+
+        Arrays hold no handles, so the roots are all there is to mark: every int register of the active
+        frames whose value is a valid handle (conservatively: an int that happens to equal a handle keeps
+        that array alive). Handles never move; freed rows go on the free list ``_alloc`` takes from, with
+        zero lengths so that a stale handle traps instead of reading another array."""
+        st = self.st
+        n = int(st[L.ST_NOBJ])
+        objs = self.objs[:n]                           # a view: rows in use
+        regs = self._root_window()
+        live = np.zeros(n, dtype=bool)
+        live[regs[(regs > 0) & (regs < n)]] = True
+        allocated = objs[:, L.OBJ_NDIM] != 0
+        allocated[0] = False
+        dead = allocated & ~live
+        objs[dead, L.OBJ_NDIM] = 0
+        objs[dead, L.OBJ_LEN] = 0
+        objs[dead, L.OBJ_COLS] = 0
+        objs[dead, L.OBJ_NF] = 0
+        objs[dead, L.OBJ_NI] = 0
+        free = np.flatnonzero(objs[:, L.OBJ_NDIM] == 0)
+        free = free[free > 0]
+        if free.size:                                  # relink every free row, lowest first
+            objs[free, L.OBJ_OFF] = np.append(free[1:], 0)
+        st[L.ST_FREE] = int(free[0]) if free.size else 0
+        before = int(st[L.ST_HF_TOP] + st[L.ST_HI_TOP])
+        for kind, heap, top in ((L.KIND_FLOAT, self.HF, L.ST_HF_TOP), (L.KIND_INT, self.HI, L.ST_HI_TOP)):
+            rows = np.flatnonzero(live & allocated & (objs[:, L.OBJ_KIND] == kind))
+            rows = rows[np.argsort(objs[rows, L.OBJ_OFF], kind="stable")]
+            fill = 0
+            for h in rows:                             # slide each live array down, in address order
+                off = int(objs[h, L.OBJ_OFF])
+                size = int(objs[h, L.OBJ_LEN]) * int(objs[h, L.OBJ_COLS])
+                if off != fill:
+                    heap[fill:fill + size] = heap[off:off + size]
+                    objs[h, L.OBJ_OFF] = fill
+                fill += size
+            st[top] = fill
+        self.collections += 1
+        return before - int(st[L.ST_HF_TOP] + st[L.ST_HI_TOP])
 
     # --- host calls -----------------------------------------------------------------------------------------
 

@@ -646,7 +646,7 @@ class Gen:
 
     # ---- statements -------------------------------------------------------------------------------
 
-    def block(self, depth: int, n_max: int = 4, prelude=None) -> tuple[list[str], list[str]]:
+    def block(self, depth: int, n_max: int = 4, prelude=None, observe: bool = False):
         """A list of statements in a new scope: (mvm statement texts, python lines)."""
         self.scopes.append({})
         if prelude:
@@ -657,6 +657,11 @@ class Gen:
             s, p = self.stmt(depth)
             src.append(s)
             py.extend(p)
+        if observe:
+            o = self.observe()
+            if o:
+                src.append(o[0])
+                py.extend(o[1])
         self.scopes.pop()
         return src, py
 
@@ -816,6 +821,15 @@ class Gen:
             items_py.append(e.py)
         return f"print({', '.join(items_src)})", [f"_print({', '.join(items_py)})"]
 
+    def observe(self, every: bool = False) -> tuple[str, list[str]] | None:
+        """``print`` of visible variables, so that values the result does not use are compared too."""
+        vs = sorted(self.visible().values(), key=lambda v: v.py)
+        if not every:
+            vs = [v for v in vs if self.chance(40)]
+        if not vs:
+            return None
+        return (f"print({', '.join(v.name for v in vs)})", [f"_print({', '.join(v.py for v in vs)})"])
+
     def s_break(self, depth):
         return "break", ["break"]
 
@@ -860,7 +874,7 @@ class Gen:
     def loop_body(self, depth, prelude=None, n_max=4):
         self.ctx.loop_depth += 1
         try:
-            return self.block(depth + 1, n_max=n_max, prelude=prelude)
+            return self.block(depth + 1, n_max=n_max, prelude=prelude, observe=self.chance(30))
         finally:
             self.ctx.loop_depth -= 1
 
@@ -1031,6 +1045,10 @@ class Gen:
             s, p = self.stmt(1)
             src_body.append(s)
             py_body.extend(p)
+        o = self.observe() if self.chance(50) else None
+        if o:
+            src_body.append(o[0])
+            py_body.extend(o[1])
         if not void:
             self.final_return(f.ret, src_body, py_body)
         self.scopes = []
@@ -1061,6 +1079,10 @@ class Gen:
             s, p = self.stmt(1)
             src_body.append(s)
             py_body.extend(p)
+        o = self.observe(every=True)
+        if o:
+            src_body.append(o[0])
+            py_body.extend(o[1])
         if ret == "record":
             fields = []
             for k in range(self.draw(st.integers(1, 4))):

@@ -1,0 +1,64 @@
+"""Garbage collection of the VM heap: arrays no register refers to are freed, live ones keep their data."""
+
+import numpy as np
+import pytest
+
+import mvm
+
+CHURN = """model churn
+param steps: int = 20000
+param size: int = 1000
+fn main() -> {total: float, kept: float[], grid: int[,]} {
+    let kept = new float[5]
+    let grid = new int[3, 3]
+    for k in 0..5 { kept[k] = float(k) }
+    for r in 0..3 { for c in 0..3 { grid[r, c] = r * 3 + c } }
+    let total = 0.0
+    let state = new float[size]
+    for s in 0..steps {
+        let next = copy(state)          # garbage after each step
+        next[s % size] += 1.0
+        state = next
+        total += next[s % size]
+    }
+    return {total: total, kept: kept, grid: grid}
+}
+"""
+
+
+def test_a_loop_that_allocates_runs_far_past_the_heap_limit_it_would_need_without_collection():
+    m = mvm.compile_source(CHURN)
+    limit = 8 * 1000 * 50                # room for about 50 of the 20000 arrays the run allocates
+    vm = m.machine(params={"steps": 20000, "size": 1000}, limits=mvm.Limits(heap_bytes=limit))
+    vm.start("main", ())
+    assert vm.run() == "halted"
+    r = vm.result()
+    assert vm.collections > 0 and vm.heap_bytes <= limit
+    assert np.array_equal(r["kept"], np.arange(5.0))
+    assert np.array_equal(r["grid"], np.arange(9).reshape(3, 3))
+    # state[j] counts the visits to j: step s adds 1 to index s % size, then total adds the new count
+    counts = np.zeros(1000)
+    want = 0.0
+    for s in range(20000):
+        counts[s % 1000] += 1.0
+        want += counts[s % 1000]
+    assert r["total"] == want
+
+
+def test_live_data_beyond_the_heap_limit_still_fails_with_the_limit():
+    m = mvm.compile_source("model m\nfn main() -> int {\n    let a = new float[1000]\n"
+                           "    let b = new float[1000]\n    return len(a) + len(b)\n}\n")
+    with pytest.raises(mvm.LimitExceeded) as exc:
+        m.run(limits=mvm.Limits(heap_bytes=8 * 1500))
+    assert exc.value.limit == "heap_bytes"
+
+
+def test_collection_frees_dead_arrays_and_reuses_their_handles():
+    m = mvm.compile_source(CHURN)
+    vm = m.machine(params={"steps": 3, "size": 10})
+    vm.start("main", ())
+    vm.run()
+    before = vm.live_objects()
+    freed = vm.collect()
+    assert freed > 0 and vm.live_objects() < before
+    assert vm.result()["total"] == 3.0
