@@ -119,6 +119,24 @@ class _FnGen:
                         k[a.bank] += 1
                 if i.dst is not None:
                     defined_at[id(i.dst)] = n
+        # a call's result read once, before anything writes the argument area again, stays where the
+        # callee left it (the argument base) instead of being copied out
+        for b in self.fn.blocks:
+            seq = b.instrs + [b.term]
+            for n, i in enumerate(seq):
+                d = i.dst
+                if i.op != "call" or d is None or d.pinned or uses.get(id(d)) != 1:
+                    continue
+                for later in seq[n + 1:]:
+                    if any(a is d for a in later.args):
+                        # as an argument it may only be the first of its bank: it is already in place, and
+                        # copying the others into the argument area would overwrite it
+                        same_bank = [a for a in later.args if isinstance(a, VReg) and a.bank == d.bank]
+                        if later.op != "call" or same_bank[0] is d:
+                            direct[id(d)] = self.n[d.bank]
+                        break
+                    if later.op == "call" or (later.dst is not None and id(later.dst) in direct):
+                        break
         return direct
 
     def put(self, op: int, a=0, b=0, c=0, span=None):
@@ -286,7 +304,8 @@ class _FnGen:
         d = i.dst
         if d is not None:
             self.arg_need[d.bank] = max(self.arg_need[d.bank], 1)
-            self.put(O.MOV_I if d.bank == "i" else O.MOV_F, self.r(d), base[d.bank], 0, i.span)
+            if self.r(d) != base[d.bank]:
+                self.put(O.MOV_I if d.bank == "i" else O.MOV_F, self.r(d), base[d.bank], 0, i.span)
 
     def terminator(self, t, nxt):
         s = t.span

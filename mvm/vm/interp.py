@@ -244,38 +244,40 @@ BODIES: dict[str, str] = {
     """,
     # --- calls
     "CALL": """
-        if depth >= maxdepth: status = -TRAP_CALL_DEPTH; break
-        if depth >= frames.shape[0]:
-            st[ST_NEED_KIND] = NEED_FRAMES; st[ST_NEED_AMOUNT] = depth + 1; status = S_GROW; break
         h = ibase + b; k = fbase + c
-        n = h + funcs[a, FN_FRAME_I]
-        if n > I.shape[0]: st[ST_NEED_KIND] = NEED_I; st[ST_NEED_AMOUNT] = n; status = S_GROW; break
-        n = k + funcs[a, FN_FRAME_F]
-        if n > F.shape[0]: st[ST_NEED_KIND] = NEED_F; st[ST_NEED_AMOUNT] = n; status = S_GROW; break
-        frames[depth, FR_FUNC] = a; frames[depth, FR_RET] = pc + 1
-        frames[depth, FR_IBASE] = h; frames[depth, FR_FBASE] = k
+        if depth >= dlim:    # near a limit: check depth, frame stack and register files precisely
+            if depth >= maxdepth: status = -TRAP_CALL_DEPTH; break
+            if depth >= frames.shape[0]:
+                st[ST_NEED_KIND] = NEED_FRAMES; st[ST_NEED_AMOUNT] = depth + 1; status = S_GROW; break
+            n = h + funcs[a, FN_FRAME_I]
+            if n > I.shape[0]: st[ST_NEED_KIND] = NEED_I; st[ST_NEED_AMOUNT] = n; status = S_GROW; break
+            n = k + funcs[a, FN_FRAME_F]
+            if n > F.shape[0]: st[ST_NEED_KIND] = NEED_F; st[ST_NEED_AMOUNT] = n; status = S_GROW; break
+        n = np.uint64(depth)
+        frames[n, FR_FUNC] = a; frames[n, FR_RET] = pc + 1
+        frames[n, FR_IBASE] = h; frames[n, FR_FBASE] = k
         depth += 1; ibase = h; fbase = k
-        pc = funcs[a, FN_ENTRY]
+        pc = funcs[np.uint64(a), FN_ENTRY]
     """,
     "RET": """
         depth -= 1
         if depth == 0: status = S_HALT; break
-        pc = frames[depth, FR_RET]
-        ibase = frames[depth - 1, FR_IBASE]; fbase = frames[depth - 1, FR_FBASE]
+        pc = frames[np.uint64(depth), FR_RET]
+        ibase = frames[np.uint64(depth - 1), FR_IBASE]; fbase = frames[np.uint64(depth - 1), FR_FBASE]
     """,
     "RET_I": """
         I[ibase] = I[ibase + a]
         depth -= 1
         if depth == 0: status = S_HALT; break
-        pc = frames[depth, FR_RET]
-        ibase = frames[depth - 1, FR_IBASE]; fbase = frames[depth - 1, FR_FBASE]
+        pc = frames[np.uint64(depth), FR_RET]
+        ibase = frames[np.uint64(depth - 1), FR_IBASE]; fbase = frames[np.uint64(depth - 1), FR_FBASE]
     """,
     "RET_F": """
         F[fbase] = F[fbase + a]
         depth -= 1
         if depth == 0: status = S_HALT; break
-        pc = frames[depth, FR_RET]
-        ibase = frames[depth - 1, FR_IBASE]; fbase = frames[depth - 1, FR_FBASE]
+        pc = frames[np.uint64(depth), FR_RET]
+        ibase = frames[np.uint64(depth - 1), FR_IBASE]; fbase = frames[np.uint64(depth - 1), FR_FBASE]
     """,
     "RET_REC": """
         if depth != 1: status = -TRAP_RET_REC; break
@@ -386,6 +388,17 @@ def _alloc(st, objs, HF, HI, nobj, kind, ndim, rows, cols):
 
 
 @numba.njit(**_JIT)
+def _call_room(st, frames, I, F, depth, ibase, fbase):
+    """The depth below which CALL needs no size checks: the call depth limit, the frame stack, and room for
+    that many more frames in both register files (a frame starts at most one largest frame above its
+    caller's start and spans at most one largest frame)."""
+    lim = min(st[ST_MAX_DEPTH], frames.shape[0])
+    room_i = (I.shape[0] - ibase) // max(st[ST_MAX_FI], 1) - 1
+    room_f = (F.shape[0] - fbase) // max(st[ST_MAX_FF], 1) - 1
+    return min(lim, depth + min(room_i, room_f))
+
+
+@numba.njit(**_JIT)
 def _fill_f(HF, dst, n, v):
     """HF[dst:dst + n] := v (a loop: slices would bring array views and their reference counting)."""
     for k in range(dst, dst + n):
@@ -448,6 +461,7 @@ def run(code, KF, KI, F, I, HF, HI, objs, frames, st, ctl, bp, rng, funcs):
     fbase = frames[depth - 1, FR_FBASE]
     nobj = st[ST_NOBJ]
     maxdepth = st[ST_MAX_DEPTH]
+    dlim = _call_room(st, frames, I, F, depth, ibase, fbase)
     left = ctl[CTL_STEPS]
     if ctl[CTL_FUEL] < left:
         left = ctl[CTL_FUEL]

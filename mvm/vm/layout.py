@@ -33,6 +33,8 @@ ST_RECORD = 13       # record index a RET_REC halt returned (-1 otherwise)
 ST_HEAP_LIMIT = 14   # heap limit in bytes (8 bytes per element of HF and HI)
 ST_MAX_DEPTH = 15    # call depth limit (frames)
 ST_STATUS = 16       # status of the last return to the host
+ST_MAX_FI = 17       # the largest int frame of any function (CALL's fast path relies on it)
+ST_MAX_FF = 18       # the largest float frame of any function
 ST_SIZE = 24
 
 # --- ctl: requests of the host -----------------------------------------------------------------------------

@@ -123,6 +123,8 @@ class Machine:
         self.st[L.ST_RECORD] = -1
         self.st[L.ST_HEAP_LIMIT] = self._heap_limit
         self.st[L.ST_MAX_DEPTH] = self._max_depth
+        self.st[L.ST_MAX_FI] = int(self.funcs[:, L.FN_FRAME_I].max())
+        self.st[L.ST_MAX_FF] = int(self.funcs[:, L.FN_FRAME_F].max())
         self.ctl[L.CTL_FUEL] = _UNLIMITED if lim.fuel is None else int(lim.fuel)
         self._chunk = _CHUNK if lim.wall_time is None else _CHUNK_TIMED
         self._state = "new"          # new -> ready -> (paused) -> halted | failed

@@ -2,7 +2,15 @@
 
 Input: a hypothesis ``draw`` (``programs()`` is the strategy). Output: ``GenProgram`` with the model
 source, the Python oracle source (which uses ``mvmfuzz_rt`` for every operation whose mvm semantics differ
-from Python's), the parameter overrides and the seed of the run.
+from Python's), the parameter overrides, the seed of the run and a few ``Model.call``s of helper functions
+with host arguments.
+
+Programs use int, float and bool expressions with every operator, comparisons, ``and``/``or``/``not``,
+``if``/``else if``/``else``, bounded ``while`` loops, ``for`` loops with positive, negative, zero and
+computed steps, ``break``/``continue``, early returns, functions with up to six parameters of every type,
+recursion and mutual recursion, 1-D and 2-D arrays, builtins, ``rand``/``randn``/``randint``, ``print``,
+params (overridden per run), constants and record results. ``print`` statements of the visible variables
+at the end of ``main``, of some functions and of some loop bodies make intermediate values observable.
 
 The generator keeps programs well typed and terminating by construction: loops have bounded trip counts,
 recursion carries a depth argument, array indices are usually reduced with ``% len(a)``. Expressions
@@ -14,7 +22,6 @@ indices, ...) are allowed: the oracle raises ``ExpectedRuntimeError`` and mvm mu
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass, field
 
@@ -155,7 +162,6 @@ class Gen:
         self.max_depth = max_depth
         self.uid = 0
         self.globals: dict[str, Var] = {}
-        self.funcs: list[Func] = []
         self.scopes: list[dict[str, Var]] = []
         self.ctx = Ctx(None)
         self.callable: list[Func] = []
@@ -246,7 +252,7 @@ class Gen:
         return self.float_expr(d) if self.chance(50) else self.int_expr(d)
 
     def int_lit(self) -> Ex:
-        v = self.weighted([(6, "small"), (2, "mid"), (1, "big")])
+        v = self.weighted([(6, "small"), (2, "mid"), (2, "big")])
         if v == "small":
             n = self.draw(st.integers(0, 10))
         elif v == "mid":
@@ -293,7 +299,8 @@ class Gen:
                               Ex("(1.0 / 0.0)", "_fdiv(1.0, 0.0)", ATOM, FLOAT),
                               Ex("(-1.0 / 0.0)", "_fdiv(-1.0, 0.0)", ATOM, FLOAT),
                               Ex("-0.0", "(-0.0)", NEG, FLOAT)])
-        return self.int_lit() if t == INT else self.float_lit()
+        lit = self.int_lit() if t == INT else self.float_lit()
+        return self.neg(lit) if self.chance(30) else lit
 
     def arith(self, op: str, a: Ex, b: Ex) -> Ex:
         """``a op b`` with mvm's typing: int op int stays int (except ``/``), otherwise float."""
@@ -435,7 +442,7 @@ class Gen:
         if vs and self.chance(80):
             v = self.pick(vs)
             return Ex(v.name, v.py, ATOM, t)
-        return self.array_expr(t, d, fresh_only=True)
+        return self.array_expr(t, d)
 
     def int_expr(self, d: int) -> Ex:
         if d <= 0:
@@ -625,7 +632,7 @@ class Gen:
         e = self.small_nonneg(d, 7)
         return self.arith("-", e, Ex("1", "1", ATOM, INT))     # -1 .. 5: may be a negative size
 
-    def array_expr(self, t: str, d: int, fresh_only: bool = False) -> Ex:
+    def array_expr(self, t: str, d: int) -> Ex:
         """An array-valued expression whose array belongs to the caller (new, copy or call result)."""
         kind = self.weighted([(5, "new"), (2, "copy"), (2, "call")])
         if kind == "copy":
@@ -724,7 +731,7 @@ class Gen:
         if v is None:
             return None
         if v.type in ARRAYS:
-            e = self.array_expr(v.type, 1, fresh_only=True)
+            e = self.array_expr(v.type, 1)
             return f"{v.name} = {e.src}", [f"{v.py} = {e.py}"]
         e = self.expr(v.type, 2)
         return f"{v.name} = {e.src}", [f"{v.py} = {py_as(e, v.type)}"]
@@ -847,7 +854,7 @@ class Gen:
             if vs and self.chance(70):
                 v = self.pick(vs)
                 return Ex(v.name, v.py, ATOM, t)
-            return self.array_expr(t, 1, fresh_only=True)
+            return self.array_expr(t, 1)
         return self.expr(t, 2)
 
     def s_if(self, depth):

@@ -4,7 +4,10 @@ Input: programs from ``mvmfuzz_gen.programs()``, each rendered as mvm source and
 follows spec/language.md (through ``mvmfuzz_rt``). Output: pass, or a failure that prints both programs,
 the disassembly and both results. Results are compared exactly: ints and bools by value and Python type,
 floats bit for bit (any nan equals any nan), arrays by dtype, shape and bits, records field by field in
-declared order. Where the oracle raises ``ExpectedRuntimeError`` mvm must raise ``MVMRuntimeError``.
+declared order; printed output line for line. Where the oracle raises ``ExpectedRuntimeError`` mvm must
+raise ``MVMRuntimeError``. Each program runs once normally and once with a tiny heap (many garbage
+collections; stopping at the heap limit is then allowed), and some helper functions are also called
+from the host with ``Model.call``.
 
 ``MVM_FUZZ_EXAMPLES`` sets the example count of the slow variant (default 3000).
 """
@@ -28,6 +31,8 @@ _SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, Hea
 
 # far above what any program the oracle accepts needs; a hang in mvm becomes LimitExceeded
 _LIMITS = mvm.Limits(fuel=50_000_000, wall_time=60.0)
+# a heap so small that programs which allocate in loops make the VM collect garbage many times
+_SMALL_HEAP = mvm.Limits(fuel=50_000_000, wall_time=60.0, heap_bytes=256)
 
 
 # ---- the oracle ----------------------------------------------------------------------------------
@@ -140,13 +145,19 @@ def report(prog: GenProgram, model, why: str, expected, got) -> str:
             f"---- disassembly ----\n{dis}")
 
 
-def compare_run(prog: GenProgram, model, what: str, oracle, run) -> None:
-    """Fail unless ``run()`` (mvm) gives the oracle's value or runtime error, and prints the same lines."""
+def compare_run(prog: GenProgram, model, what: str, oracle, run, heap_may_run_out: bool = False) -> None:
+    """Fail unless ``run()`` (mvm) gives the oracle's value or runtime error, and prints the same lines.
+    With ``heap_may_run_out`` the run may instead stop at the heap limit (its output is then a prefix)."""
     kind, expected, printed = oracle
     out = io.StringIO()
     try:
         got = run(out)
     except mvm.MVMRuntimeError as err:
+        if heap_may_run_out and isinstance(err, mvm.LimitExceeded) and err.limit == "heap_bytes":
+            if not printed.startswith(out.getvalue()):
+                pytest.fail(report(prog, model, f"{what}: output before the heap limit differs", printed,
+                                   out.getvalue()))
+            return
         if kind == "error" and type(err) is mvm.MVMRuntimeError:
             got = err
         else:
@@ -172,6 +183,10 @@ def check_program(prog: GenProgram) -> None:
         pytest.fail(f"compile error on a well-typed program:\n{err}\n---- mvm source ----\n{prog.mvm}")
     compare_run(prog, model, "main", oracle,
                 lambda out: model.run(seed=prog.seed, limits=_LIMITS, stdout=out, **prog.params))
+    if "new " in prog.mvm:
+        compare_run(prog, model, "main with a 256-byte heap", oracle,
+                    lambda out: model.run(seed=prog.seed, limits=_SMALL_HEAP, stdout=out, **prog.params),
+                    heap_may_run_out=True)
     for fname, args in prog.calls:
         oracle = run_oracle(prog, fname, [oracle_arg(t, v) for t, v in args], seed=0)
         compare_run(prog, model, f"Model.call({fname!r}, {[v for _, v in args]!r})", oracle,

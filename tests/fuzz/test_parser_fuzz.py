@@ -3,9 +3,10 @@
 Input: arbitrary text (hypothesis ``text()``), text over the language's own characters, sequences of
 the language's tokens (keywords, operators, punctuation, names, numbers, strings, comments, newlines),
 alone or inside a model header and a ``main`` body, and generated well-typed programs with a few tokens
-mutated (those that still compile must also verify and run without a non-MVM exception). Output: ``mvm.compile_source`` either succeeds or
-raises ``MVMSyntaxError``/``MVMTypeError`` with line >= 1, col >= 1 and, when the position points at a
-character of the text, a caret excerpt in ``str(err)``. Any other exception fails the test.
+mutated. Output: ``mvm.compile_source`` either succeeds or raises ``MVMSyntaxError``/``MVMTypeError`` with
+line >= 1, col >= 1 and, when the position points at a character of the text, a caret excerpt in
+``str(err)``; any other exception fails the test. Mutants that still compile must also verify and run to
+a result or an ``MVMRuntimeError``.
 
 ``MVM_FUZZ_EXAMPLES`` sets the example count of the slow variants (default 3000).
 """

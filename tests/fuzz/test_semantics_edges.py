@@ -72,7 +72,8 @@ CASES = [
     ("folded float % 0", _prog("float", "return 5.0 % 0.0"), NAN),
     ("big float literal is inf", _prog("float", "return 1e400"), INF),
     # comparisons (§6.4)
-    ("int vs float compares as float", _prog("bool", "let a = 9007199254740993\n    return a == 9007199254740992.0"), True),
+    ("int vs float compares as float",
+     _prog("bool", "let a = 9007199254740993\n    return a == 9007199254740992.0"), True),
     ("nan != nan", _prog("bool", "let z = 0.0\n    let n = z / z\n    return n != n"), True),
     ("nan < 1 is false", _prog("bool", "let z = 0.0\n    let n = z / z\n    return n < 1.0 or n >= 1.0"), False),
     ("-0.0 == 0.0", _prog("bool", "let a = -0.0\n    return a == 0.0"), True),
