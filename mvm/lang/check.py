@@ -273,7 +273,7 @@ class Checker:
             sym = Symbol(fp.name, "arg", t, fp.span, uid=next(self.uids), scope=f.body.span)
             scope.names[fp.name] = sym
             self.c.symbols[id(fp)] = sym
-        returns = self._block(f.body, scope, new_scope=False)
+        returns = self._block(f.body, scope)       # parameters sit in a scope around the body
         if sig.ret != T.VOID and not returns:
             end = A.Span(self.c.file, f.body.span.end_line, max(1, f.body.span.end_col - 1), f.body.span.end_line,
                          f.body.span.end_col, f.body.span.end - 1, f.body.span.end)

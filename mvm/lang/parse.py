@@ -314,7 +314,11 @@ class _ToAst(Transformer):
         return A.IntLit(value=value, span=self._span(meta))
 
     def float_lit(self, meta, tok):
-        return A.FloatLit(value=float(str(tok).replace("_", "")), span=self._span(meta))
+        value = float(str(tok).replace("_", ""))
+        if value == float("inf"):
+            raise self._error(f"float literal {tok} is too large for float64", _tok_span(tok, self.file),
+                              hint="the largest float is about 1.8e308")
+        return A.FloatLit(value=value, span=self._span(meta))
 
     def true_lit(self, meta):
         return A.BoolLit(value=True, span=self._span(meta))

@@ -444,7 +444,7 @@ def _sum_i(HI, src, n):
     return m
 '''
 
-_SIGNATURE = ("int64(int32[:, ::1], float64[::1], int64[::1], float64[::1], int64[::1], float64[::1], "
+_SIGNATURE = ("int64(int32[::1], float64[::1], int64[::1], float64[::1], int64[::1], float64[::1], "
               "int64[::1], int64[:, ::1], int64[:, ::1], int64[::1], int64[::1], uint8[::1], uint64[::1], "
               "int64[:, ::1])")
 
@@ -482,10 +482,11 @@ def run(code, KF, KI, F, I, HF, HI, objs, frames, st, ctl, bp, rng, funcs):
                 status = S_CANCEL
                 break
         left -= 1
-        op = code[upc, 0]
-        a = np.int64(code[upc, 1])
-        b = np.int64(code[upc, 2])
-        c = np.int64(code[upc, 3])
+        row = upc << np.uint64(2)   # code is flat (4 int32 per instruction): no row stride to load
+        op = code[row]
+        a = np.int64(code[row + np.uint64(1)])
+        b = np.int64(code[row + np.uint64(2)])
+        c = np.int64(code[row + np.uint64(3)])
 '''
 
 _EPILOGUE = '''

@@ -95,6 +95,7 @@ class Machine:
         self._jit = not numba.config.DISABLE_JIT
         p = program
         self.code = np.ascontiguousarray(p.code, dtype=np.int32).reshape(-1, 4)
+        self._flat_code = self.code.reshape(-1)      # the loop reads instructions as 4 int32 each
         self.lines = np.asarray(p.lines, dtype=np.int64)
         self.cols = np.asarray(p.cols, dtype=np.int64)
         self.kf = np.array(p.kf, dtype=np.float64).reshape(-1)
@@ -248,7 +249,7 @@ class Machine:
 
     def _call(self) -> int:
         """One call of the compiled loop over the current arrays."""
-        args = (self.code, self.kf, self.ki, self.F, self.I, self.HF, self.HI, self.objs, self.frame_stack,
+        args = (self._flat_code, self.kf, self.ki, self.F, self.I, self.HF, self.HI, self.objs, self.frame_stack,
                 self.st, self.ctl, self.bp, self.rng, self.funcs)
         if self._jit:
             return int(self._run(*args))

@@ -75,6 +75,20 @@ def host_arg(t: str, v):
 
 # ---- comparison ----------------------------------------------------------------------------------
 
+_ERROR_KINDS = [("integer division by zero", "div0"), ("integer modulo by zero", "mod0"),
+                ("negative exponent", "negexp"), ("out of bounds", "bounds"), ("negative array size", "negsize"),
+                ("cannot convert", "f2i"), ("for loop step is zero", "step0"), ("randint", "randint"),
+                ("assertion failed", "assert")]
+
+
+def error_kind(message: str) -> str:
+    """The runtime error a message reports (spec §11), so that the oracle's and mvm's can be compared."""
+    for key, kind in _ERROR_KINDS:
+        if key in message:
+            return kind
+    return f"other: {message}"
+
+
 def _float_same(a: float, b: float) -> bool:
     if a != a and b != b:
         return True
@@ -159,6 +173,8 @@ def compare_run(prog: GenProgram, model, what: str, oracle, run, heap_may_run_ou
                                    out.getvalue()))
             return
         if kind == "error" and type(err) is mvm.MVMRuntimeError:
+            if error_kind(err.message) != error_kind(expected):
+                pytest.fail(report(prog, model, f"{what}: a different runtime error", expected, err))
             got = err
         else:
             pytest.fail(report(prog, model, f"{what}: mvm raised {type(err).__name__}: {err}",

@@ -121,3 +121,7 @@ def test_duplicate_declarations_and_builtin_names():
 def test_call_argument_types_are_checked():
     e = error_of("model t\nfn f(n: int) -> int { return n }\nfn main() {\n    let x = f(1.5)\n}\n")
     assert "argument `n` of `f` is int, but this is float" in e.message and e.hint == "use int(x)"
+
+
+def test_a_let_in_the_body_may_shadow_a_function_parameter():
+    checked("model t\nfn f(n: int) -> int {\n    let n = n * 2\n    return n\n}\n")

@@ -94,3 +94,9 @@ def test_chained_comparison_gets_a_hint():
     with pytest.raises(MVMSyntaxError) as exc:
         parse("model m\nconst X = 1 < 2 < 3\n")
     assert "do not chain" in exc.value.hint
+
+
+def test_a_float_literal_beyond_float64_is_an_error_not_inf():
+    with pytest.raises(MVMSyntaxError) as exc:
+        parse("model m\nconst X = 1e400\n")
+    assert "too large for float64" in exc.value.message and (exc.value.line, exc.value.col) == (2, 11)
