@@ -266,14 +266,14 @@ BODIES: dict[str, str] = {
         ibase = frames[np.uint64(depth - 1), FR_IBASE]; fbase = frames[np.uint64(depth - 1), FR_FBASE]
     """,
     "RET_I": """
-        I[ibase] = I[ibase + a]
+        I[np.uint64(ibase)] = I[ibase + a]
         depth -= 1
         if depth == 0: status = S_HALT; break
         pc = frames[np.uint64(depth), FR_RET]
         ibase = frames[np.uint64(depth - 1), FR_IBASE]; fbase = frames[np.uint64(depth - 1), FR_FBASE]
     """,
     "RET_F": """
-        F[fbase] = F[fbase + a]
+        F[np.uint64(fbase)] = F[fbase + a]
         depth -= 1
         if depth == 0: status = S_HALT; break
         pc = frames[np.uint64(depth), FR_RET]
