@@ -283,6 +283,10 @@ class Machine:
                 raise self._fail(Cancelled("the run was cancelled", **self._where()))
             if remaining == 0:
                 self._state = "paused"
+                pc = int(st[L.ST_PC])
+                if self.bp[pc] and pc != self._skip_pc:   # the budget ran out right at a breakpoint
+                    self._skip_pc = pc
+                    return "breakpoint"
                 return "step"
             budget = self._chunk if remaining is None else min(self._chunk, remaining)
             pc = int(st[L.ST_PC])
