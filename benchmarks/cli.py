@@ -28,6 +28,7 @@ from benchmarks.compare import difference, normalize, parse_summary  # noqa: E40
 from benchmarks.peers import Peer, find_peers  # noqa: E402
 from benchmarks.results import ToolTimes, WorkloadResult, to_json  # noqa: E402
 from benchmarks.startup import measure_startup  # noqa: E402
+from benchmarks.compile_time import measure_compile  # noqa: E402
 from benchmarks.subject import Subject  # noqa: E402
 from benchmarks.timing import timed  # noqa: E402
 from benchmarks.workloads import Workload, select  # noqa: E402
@@ -194,6 +195,11 @@ def main(argv: list[str] | None = None) -> int:
         log("start-up: python -m mvm run examples/sir.mvm")
         startup = measure_startup(ROOT, args.repeat)
 
+    compile_time = None
+    if not subject.error:
+        log("compile time: a 200-line model")
+        compile_time = measure_compile(args.repeat)
+
     setup = None
     if subject.error:
         setup = f"mvm: NOT USABLE ({subject.error})"
@@ -217,7 +223,10 @@ def main(argv: list[str] | None = None) -> int:
         print()
         for line in loud:
             print(line)
-    verdicts = report.verdicts(results, startup, args.quick)
+    if compile_time is not None:
+        print(f"compile: a {compile_time.lines}-line model compiles in a median of "
+              f"{compile_time.median_s * 1e3:.1f} ms (min {compile_time.min_s * 1e3:.1f} ms)")
+    verdicts = report.verdicts(results, startup, args.quick, compile_time)
     print()
     for line in report.verdict_lines(verdicts):
         print(line)

@@ -116,7 +116,7 @@ def details(results: list[WorkloadResult]) -> list[str]:
     return lines
 
 
-def verdicts(results: list[WorkloadResult], startup: Any, quick: bool) -> list[dict[str, Any]]:
+def verdicts(results: list[WorkloadResult], startup: Any, quick: bool, compile_time: Any = None) -> list[dict[str, Any]]:
     """PASS/FAIL against the targets of issue 2, plus the exactness check, as dicts."""
     out = []
     n = len(results)
@@ -148,6 +148,15 @@ def verdicts(results: list[WorkloadResult], startup: Any, quick: bool) -> list[d
             "text": (f"`{' '.join(startup.command)}` takes {value:.3f} s (target < {STARTUP_TARGET_S} s)"
                      if value is not None else
                      f"`{' '.join(startup.command)}` could not be measured (target < {STARTUP_TARGET_S} s)"),
+        })
+    if compile_time is not None:
+        from benchmarks.compile_time import COMPILE_TARGET_S
+        out.append({
+            "name": "compile",
+            "passed": compile_time.median_s < COMPILE_TARGET_S,
+            "value": compile_time.median_s,
+            "text": (f"a {compile_time.lines}-line model compiles in {compile_time.median_s * 1e3:.1f} ms "
+                     f"(median; target < {COMPILE_TARGET_S * 1e3:.0f} ms)"),
         })
     if quick:
         for v in out:
