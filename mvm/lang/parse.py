@@ -34,6 +34,9 @@ _CONTINUES = {"{", ",", "(", "[", "+", "-", "*", "/", "//", "%", "**", "=", "+="
 # a separator right before one of these is dropped
 _CLOSES = {"}", "else"}
 _PUNCT_TYPES = {"NAME", "INT", "FLOAT", "STRING", "SCALAR_TYPE"}
+# binding strength of the operators of the flat ``arith`` rule (all left-associative)
+_PRECEDENCE = {"==": 1, "!=": 1, "<": 1, "<=": 1, ">": 1, ">=": 1, "+": 2, "-": 2,
+               "*": 3, "/": 3, "//": 3, "%": 3}
 
 
 class _Separators:
@@ -280,11 +283,28 @@ class _ToAst(Transformer):
     def not_(self, meta, operand):
         return A.Unary(op="not", operand=operand, span=self._span(meta))
 
-    def compare(self, meta, left, op, right):
-        return A.Binary(op=op, left=left, right=right, span=self._span(meta))
+    def arith(self, meta, *items):
+        """Operands and operators in a row → a tree by precedence: * / // % over + - over comparisons."""
+        operands, ops = list(items[0::2]), list(items[1::2])
+        comparisons = [op for op in ops if _PRECEDENCE[str(op)] == 1]
+        if len(comparisons) > 1:
+            tok = comparisons[1]
+            raise self._error(f"unexpected `{tok}`: comparisons do not chain", _tok_span(tok, self.file),
+                              hint="comparisons do not chain: write `a < b and b < c`")
+        out, pending = [operands[0]], []
 
-    def binary(self, meta, *items):
-        return self._fold(list(items), A.Binary)
+        def reduce():
+            right, left = out.pop(), out.pop()
+            out.append(A.Binary(op=str(pending.pop()), left=left, right=right, span=left.span.to(right.span)))
+
+        for op, operand in zip(ops, operands[1:]):
+            while pending and _PRECEDENCE[str(pending[-1])] >= _PRECEDENCE[str(op)]:
+                reduce()
+            pending.append(op)
+            out.append(operand)
+        while pending:
+            reduce()
+        return out[0]
 
     def neg(self, meta, operand):
         return A.Unary(op="-", operand=operand, span=self._span(meta))
@@ -338,7 +358,8 @@ class _ToAst(Transformer):
     def assign_op(self, meta, tok):
         return str(tok)
 
-    comp_op = add_op = mul_op = assign_op
+    def binop(self, meta, tok):
+        return tok          # the token itself: a chained comparison is reported at its position
 
 
 def _syntax_error(err: UnexpectedInput, file: str | None, source: str) -> MVMSyntaxError:
