@@ -37,6 +37,25 @@ _PUNCT_TYPES = {"NAME", "INT", "FLOAT", "STRING", "SCALAR_TYPE"}
 # binding strength of the operators of the flat ``arith`` rule (all left-associative)
 _PRECEDENCE = {"==": 1, "!=": 1, "<": 1, "<=": 1, ">": 1, ">=": 1, "+": 2, "-": 2,
                "*": 3, "/": 3, "//": 3, "%": 3}
+_LOGIC_PRECEDENCE = {"or": 1, "and": 2}
+
+
+def _by_precedence(items: list, precedence: dict, cls):
+    """Build left-associative ``cls`` nodes from ``[operand, op, operand, ...]`` by operator precedence."""
+    out, pending = [items[0]], []
+
+    def reduce():
+        right, left = out.pop(), out.pop()
+        out.append(cls(op=str(pending.pop()), left=left, right=right, span=left.span.to(right.span)))
+
+    for op, operand in zip(items[1::2], items[2::2]):
+        while pending and precedence[str(pending[-1])] >= precedence[str(op)]:
+            reduce()
+        pending.append(op)
+        out.append(operand)
+    while pending:
+        reduce()
+    return out[0]
 
 
 class _Separators:
@@ -267,18 +286,9 @@ class _ToAst(Transformer):
         return A.FieldInit(name=str(name), value=value, span=self._span(meta))
 
     # -- expressions
-    def _fold(self, items, cls):
-        left = items[0]
-        for i in range(1, len(items), 2):
-            right = items[i + 1]
-            left = cls(op=items[i], left=left, right=right, span=left.span.to(right.span))
-        return left
-
-    def or_(self, meta, *operands):
-        return self._fold([x for o in operands for x in ("or", o)][1:], A.Logic)
-
-    def and_(self, meta, *operands):
-        return self._fold([x for o in operands for x in ("and", o)][1:], A.Logic)
+    def logic(self, meta, *items):
+        """``and``/``or`` operands in a row → a tree: ``and`` binds tighter, both associate to the left."""
+        return _by_precedence(list(items), _LOGIC_PRECEDENCE, A.Logic)
 
     def not_(self, meta, operand):
         return A.Unary(op="not", operand=operand, span=self._span(meta))
@@ -291,20 +301,7 @@ class _ToAst(Transformer):
             tok = comparisons[1]
             raise self._error(f"unexpected `{tok}`: comparisons do not chain", _tok_span(tok, self.file),
                               hint="comparisons do not chain: write `a < b and b < c`")
-        out, pending = [operands[0]], []
-
-        def reduce():
-            right, left = out.pop(), out.pop()
-            out.append(A.Binary(op=str(pending.pop()), left=left, right=right, span=left.span.to(right.span)))
-
-        for op, operand in zip(ops, operands[1:]):
-            while pending and _PRECEDENCE[str(pending[-1])] >= _PRECEDENCE[str(op)]:
-                reduce()
-            pending.append(op)
-            out.append(operand)
-        while pending:
-            reduce()
-        return out[0]
+        return _by_precedence(list(items), _PRECEDENCE, A.Binary)
 
     def neg(self, meta, operand):
         return A.Unary(op="-", operand=operand, span=self._span(meta))
@@ -360,6 +357,8 @@ class _ToAst(Transformer):
 
     def binop(self, meta, tok):
         return tok          # the token itself: a chained comparison is reported at its position
+
+    logic_op = binop
 
 
 def _syntax_error(err: UnexpectedInput, file: str | None, source: str) -> MVMSyntaxError:
