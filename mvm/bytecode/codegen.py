@@ -173,7 +173,7 @@ class _FnGen:
             pending = [p for p in pending if id(p) not in placed]
         return order
 
-    def generate(self, fn_id: int) -> FunctionInfo:
+    def generate(self) -> FunctionInfo:
         entry = len(self.code)
         blocks = self.layout()
         for n, b in enumerate(blocks):
@@ -378,7 +378,7 @@ def generate(mod: ModuleIR) -> Program:
     pools = _Pools(mod)
     fn_index = {f.name: k for k, f in enumerate(mod.functions)}
     code, lines, cols, spans = [], [], [], []
-    infos = [_FnGen(f, pools, fn_index, code, lines, cols, spans).generate(k) for k, f in enumerate(mod.functions)]
+    infos = [_FnGen(f, pools, fn_index, code, lines, cols, spans).generate() for f in mod.functions]
     params = tuple(ParamInfo(name=p.name, type=p.type, default=p.default, lo=p.lo, hi=p.hi, slot=p.slot,
                              line=p.span.line, col=p.span.col) for p in mod.params)
     uses = tuple(UseInfo(name=u.name, constraint=u.constraint, alias=u.alias, line=u.span.line, col=u.span.col)

@@ -103,13 +103,17 @@ def _fold(op: str, bank: str, vals: list):
     return None
 
 
+# operations folding may evaluate (an int // or % by zero is left to trap at run time by _fold)
+_FOLDABLE = PURE | PURE_IF_FLOAT
+
+
 def fold_constants(fn: Function) -> bool:
     """Replace operations on constants by their result; turn branches on constants into jumps."""
     changed = False
     known = {k: v.extra for k, v in _known_constants(fn).items() if v.op == "const"}
     for b in fn.blocks:
         for k, i in enumerate(b.instrs):
-            if i.op in ("const", "param") or i.dst is None or i.op not in PURE | PURE_IF_FLOAT | {"floordiv", "mod"}:
+            if i.op in ("const", "param") or i.dst is None or i.op not in _FOLDABLE:
                 continue
             args = i.args
             if not args or not all(isinstance(a, VReg) and id(a) in known for a in args):
