@@ -6,6 +6,7 @@ Input: model source and its file name. Output: a ``Program`` that passed the ver
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from mvm.bytecode.codegen import generate
@@ -25,6 +26,11 @@ def compile_program(source: str, file: str | None = None, verify_ir: bool = Fals
     """Compile model source to a verified ``Program``."""
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old, RECURSION_LIMIT))
+    # A compile allocates tens of thousands of short-lived objects; with Numba imported the cyclic collector
+    # would walk every live object several times over during one compile (measured: 6 ms median, 45 ms worst
+    # on the 200-line model). Nothing a compile builds needs collecting before it returns.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return _compile(source, file, verify_ir)
     except RecursionError:
@@ -33,6 +39,8 @@ def compile_program(source: str, file: str | None = None, verify_ir: bool = Fals
                              source=source, hint="split the expression with `let` temporaries") from None
     finally:
         sys.setrecursionlimit(old)
+        if collecting:
+            gc.enable()
 
 
 def _compile(source: str, file: str | None, verify_ir: bool) -> Program:

@@ -412,15 +412,18 @@ class _Verifier:
 
     # --- instructions
 
-    def _operand_ranges(self, f: FunctionInfo) -> dict[int, tuple]:
-        """For each opcode, the allowed half-open range of each operand inside function ``f``."""
+    def _operand_ranges(self, f: FunctionInfo, used) -> dict[int, tuple]:
+        """For each opcode in ``used``, the allowed half-open range of each operand inside function ``f``."""
         p = self.p
         size = {"ri": f.frame_i, "ri2": f.frame_i - 1, "rf": f.frame_f, "ki": len(p.ki), "kf": len(p.kf),
                 "fn": len(self.funcs), "str": len(p.strings), "host": len(p.hosts),
                 "rec": len(p.records), "m1": len(O.MATH1)}
         frame = {"i": f.frame_i, "f": f.frame_f}
         table = {}
-        for op in O.OPCODES:
+        for opc in used:
+            op = O.BY_CODE.get(opc)
+            if op is None:
+                continue        # reported where it occurs
             ranges = []
             for pos, kind in enumerate(op.operands):
                 if kind == "_":
@@ -438,7 +441,7 @@ class _Verifier:
 
     def _check_body(self, f: FunctionInfo, code: list) -> None:
         name = f.name
-        ranges = self._operand_ranges(f)
+        ranges = self._operand_ranges(f, {row[0] for row in code[f.entry:f.end]})
         want_ret = _return_op(f.ret_type)
         returns = (O.RET, O.RET_I, O.RET_F, O.RET_REC)
         for pc in range(f.entry, f.end):

@@ -293,12 +293,13 @@ def _thread_jumps(fn: Function) -> bool:
     return changed
 
 
+# (name, pass, whether a change can expose more work for the passes of the round)
 PIPELINE = (
-    ("fold", fold_constants),
-    ("copyprop", propagate_copies),
-    ("dce", eliminate_dead_code),
-    ("imm", select_immediates),
-    ("dce2", eliminate_dead_code),
+    ("fold", fold_constants, True),
+    ("copyprop", propagate_copies, True),
+    ("dce", eliminate_dead_code, False),
+    ("imm", select_immediates, False),
+    ("dce2", eliminate_dead_code, False),
 )
 
 
@@ -309,15 +310,18 @@ def run_passes(fn: Function, verify: bool = False, dump: str | None = None) -> F
     if "lower" in wanted or "all" in wanted:
         print(f"--- IR of {fn.name} after lower", file=sys.stderr)
         print(format_function(fn), file=sys.stderr)
-    for _ in range(3):    # folding can expose more folding through branches made jumps
-        changed = False
-        for name, p in PIPELINE:
-            changed |= bool(p(fn))
+    for _ in range(3):
+        # Another round pays only when folding or copy propagation changed something: a branch made a jump
+        # can leave a register with one definition, which folds. Immediates and dead code expose nothing.
+        again = False
+        for name, p, exposes in PIPELINE:
+            if p(fn) and exposes:
+                again = True
             if verify:
                 verify_function(fn)
             if name in wanted or "all" in wanted:
                 print(f"--- IR of {fn.name} after {name}", file=sys.stderr)
                 print(format_function(fn), file=sys.stderr)
-        if not changed:
+        if not again:
             break
     return fn

@@ -2,7 +2,8 @@
 
 Input: source text and a file name. Output: an ``ast.Module``, or ``MVMSyntaxError`` with file:line:col,
 a caret excerpt and what was expected. Lark (LALR) parses ``grammar/mvm.lark``; a postlexer turns
-newlines and ``;`` into statement separators; a transformer builds one AST class per grammar alias.
+newlines and ``;`` into statement separators; a builder embedded in the parse makes one AST class per
+grammar alias, with no parse tree in between.
 
 Why the basic lexer and not the contextual one: the postlexer holds a separator back for one token, to
 drop it before ``}`` and ``else``; the contextual lexer lexes that next token in the parser state *before*
@@ -14,11 +15,13 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from pathlib import Path
 
+import attrs
 import lark
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark import Lark, Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from mvm.errors import MVMSyntaxError
 from mvm.lang import ast as A
@@ -94,10 +97,15 @@ def _grammar_path() -> Path:
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> Lark:
-    """The Lark parser, built once per process (Lark caches the LALR tables on disk too)."""
+    """The Lark parser with the AST builder embedded, built once per process (Lark caches the LALR tables
+    on disk too).
+
+    Positions come from the tokens, which the builder sees because every token is kept; Lark's
+    ``propagate_positions`` only annotates parse trees, and this parser builds none.
+    """
     path = _grammar_path()
     return Lark(path.read_text(), parser="lalr", lexer="basic", postlex=_Separators(),
-                propagate_positions=True, maybe_placeholders=True, cache=_cache_file(path))
+                transformer=_BUILDER, keep_all_tokens=True, maybe_placeholders=True, cache=_cache_file(path))
 
 
 def _cache_file(path: Path) -> str | bool:
@@ -153,21 +161,35 @@ def _unescape(raw: str, tok: Token, file, source) -> str:
     return "".join(out)
 
 
-@v_args(meta=True, inline=True)
-class _ToAst(Transformer):
-    """Parse tree → AST; one method per grammar alias."""
+class _Builder:
+    """Builds the AST while Lark parses (an embedded LALR transformer): one method per grammar alias.
 
-    def __init__(self, file: str | None, source: str):
-        super().__init__()
-        self.file = file
-        self.source = source
+    Lark calls each method with the rule's children, every token kept (``keep_all_tokens``), so a node's
+    span runs from its first token to its last, keywords and brackets included. No parse tree is built and
+    nothing is walked twice, which is most of what parsing used to cost. ``file`` and ``source`` are set per
+    parse, under ``_PARSE_LOCK``.
+    """
+
+    file: str | None = None
+    source: str = ""
 
     # -- helpers
-    def _span(self, meta) -> A.Span:
-        if getattr(meta, "empty", True):
-            return A.NOSPAN
-        return A.Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column,
-                      meta.start_pos, meta.end_pos)
+    def _span(self, first, last) -> A.Span:
+        """The span from the start of ``first`` to the end of ``last`` (each a token or an AST node)."""
+        if isinstance(first, Token):
+            line, col, start = first.line, first.column, first.start_pos
+        else:
+            s = first.span
+            line, col, start = s.line, s.col, s.start
+        if isinstance(last, Token):
+            end_line, end_col, end = last.end_line, last.end_column, last.end_pos
+        else:
+            s = last.span
+            end_line, end_col, end = s.end_line, s.end_col, s.end
+        return A.Span(self.file, line, col, end_line, end_col, start, end)
+
+    def _whole(self, c: list) -> A.Span:
+        return self._span(c[0], c[-1])
 
     def _error(self, msg: str, span: A.Span, hint: str | None = None) -> MVMSyntaxError:
         end = span.end_col if span.end_line == span.line else None
@@ -175,190 +197,218 @@ class _ToAst(Transformer):
                               source=self.source, hint=hint)
 
     def __default__(self, data, children, meta):
+        if data.startswith("__"):       # Lark's helper for a repetition; the parent rule splices it in
+            return lark.Tree(data, children)
         raise AssertionError(f"grammar rule {data!r} has no AST builder")
 
     # -- file structure
-    def start(self, meta, header, *items):
-        name, version = header
+    def start(self, c):
+        header = c[0]
+        name = str(header[1])
+        version = _unescape(str(header[3]), header[3], self.file, self.source) if len(header) == 4 else None
         groups = {A.Use: [], A.Param: [], A.Const: [], A.Function: []}
-        for it in items:
-            groups[type(it)].append(it)
+        for it in c[1:]:
+            if not isinstance(it, Token):
+                groups[type(it)].append(it)
         return A.Module(name=name, version=version, uses=tuple(groups[A.Use]),
                         params=tuple(groups[A.Param]), consts=tuple(groups[A.Const]),
-                        functions=tuple(groups[A.Function]), span=self._span(meta))
+                        functions=tuple(groups[A.Function]), span=self._span(header[0], c[-1] if len(c) > 1
+                                                                              else header[-1]))
 
-    def header(self, meta, name, version=None):
-        return str(name), (_unescape(str(version), version, self.file, self.source) if version else None)
+    def header(self, c):
+        return c            # ``model NAME [version STRING]``: ``start`` reads the tokens
 
-    def use(self, meta, name, *rest):
+    def use(self, c):
         constraint = alias = None
-        for tok in rest:
+        for tok in c[2:]:
             if tok.type == "STRING":
                 constraint = _unescape(str(tok), tok, self.file, self.source)
-            else:
+            elif tok.type == "NAME":
                 alias = str(tok)
-        return A.Use(name=str(name), constraint=constraint, alias=alias, span=self._span(meta))
+        return A.Use(name=str(c[1]), constraint=constraint, alias=alias, span=self._whole(c))
 
-    def param(self, meta, name, type_, default, rng=None):
-        lo, hi = rng if rng is not None else (None, None)
-        return A.Param(name=str(name), type=type_, default=default, lo=lo, hi=hi, span=self._span(meta),
+    def param(self, c):
+        name = c[1]
+        if len(c) == 7:         # ``in [lo, hi]``: the range's tokens
+            rng = c[6]
+            lo, hi, last = rng[2], rng[4], rng[-1]
+        else:
+            lo = hi = None
+            last = c[5]
+        return A.Param(name=str(name), type=c[3], default=c[5], lo=lo, hi=hi, span=self._span(c[0], last),
                        name_span=_tok_span(name, self.file))
 
-    def range(self, meta, lo, hi):
-        return (lo, hi)
+    def range(self, c):
+        return c
 
-    def const(self, meta, name, value):
-        return A.Const(name=str(name), value=value, span=self._span(meta), name_span=_tok_span(name, self.file))
+    def const(self, c):
+        name = c[1]
+        return A.Const(name=str(name), value=c[3], span=self._whole(c), name_span=_tok_span(name, self.file))
 
-    def fn(self, meta, name, params, *rest):
-        ret = rest[0] if len(rest) == 2 else None
-        body = rest[-1]
-        return A.Function(name=str(name), params=params or (), ret=ret, body=body, span=self._span(meta),
+    def fn(self, c):
+        name = c[1]
+        ret = c[6] if len(c) == 8 else None
+        return A.Function(name=str(name), params=c[3] or (), ret=ret, body=c[-1], span=self._whole(c),
                           name_span=_tok_span(name, self.file))
 
-    def fparams(self, meta, *ps):
-        return tuple(ps)
+    def fparams(self, c):
+        return tuple(p for p in c if not isinstance(p, Token))
 
-    def fparam(self, meta, name, type_):
-        return A.FParam(name=str(name), type=type_, span=self._span(meta))
+    def fparam(self, c):
+        return A.FParam(name=str(c[0]), type=c[2], span=self._whole(c))
 
-    def record_type(self, meta, *fields):
-        return A.RecordType(fields=tuple(fields), span=self._span(meta))
+    def record_type(self, c):
+        return A.RecordType(fields=tuple(f for f in c if not isinstance(f, Token)), span=self._whole(c))
 
-    def field_type(self, meta, name, type_):
-        return A.FieldType(name=str(name), type=type_, span=self._span(meta))
+    def field_type(self, c):
+        return A.FieldType(name=str(c[0]), type=c[2], span=self._whole(c))
 
-    def scalar_type(self, meta, tok):
-        return A.TypeRef(name=str(tok), span=self._span(meta))
+    def scalar_type(self, c):
+        return A.TypeRef(name=str(c[0]), span=self._whole(c))
 
-    def array1_type(self, meta, tok):
-        return A.TypeRef(name=f"{tok}[]", span=self._span(meta))
+    def array1_type(self, c):
+        return A.TypeRef(name=f"{c[0]}[]", span=self._whole(c))
 
-    def array2_type(self, meta, tok):
-        return A.TypeRef(name=f"{tok}[,]", span=self._span(meta))
+    def array2_type(self, c):
+        return A.TypeRef(name=f"{c[0]}[,]", span=self._whole(c))
 
     # -- statements
-    def block(self, meta, *stmts):
-        return A.Block(stmts=tuple(s for s in stmts if s is not None), span=self._span(meta))
+    def block(self, c):
+        stmts = tuple(s for s in c[1:-1] if s is not None and not isinstance(s, Token))
+        return A.Block(stmts=stmts, span=self._whole(c))
 
-    def let(self, meta, name, *rest):
-        type_ = rest[0] if len(rest) == 2 else None
-        return A.Let(name=str(name), type=type_, value=rest[-1], span=self._span(meta),
+    def let(self, c):
+        name = c[1]
+        return A.Let(name=str(name), type=c[3] if len(c) == 6 else None, value=c[-1], span=self._whole(c),
                      name_span=_tok_span(name, self.file))
 
-    def assign(self, meta, target, op, value):
+    def assign(self, c):
+        target, op, value = c
         if not isinstance(target, (A.Name, A.Index)):
             raise self._error("cannot assign to this expression", target.span,
                               hint="only a variable or an array element can be assigned")
-        return A.Assign(target=target, op=op, value=value, span=self._span(meta))
+        return A.Assign(target=target, op=str(op), value=value, span=self._whole(c))
 
-    def expr_stmt(self, meta, e):
-        return A.ExprStmt(expr=e, span=self._span(meta))
+    def expr_stmt(self, c):
+        return A.ExprStmt(expr=c[0], span=self._whole(c))
 
-    def if_(self, meta, cond, then, orelse=None):
-        return A.If(cond=cond, then=then, orelse=orelse, span=self._span(meta))
+    def if_(self, c):
+        return A.If(cond=c[1], then=c[2], orelse=c[4] if len(c) == 5 else None, span=self._whole(c))
 
-    def while_(self, meta, cond, body):
-        return A.While(cond=cond, body=body, span=self._span(meta))
+    def while_(self, c):
+        return A.While(cond=c[1], body=c[2], span=self._whole(c))
 
-    def for_(self, meta, var, start, stop, *rest):
-        step = rest[0] if len(rest) == 2 else None
-        return A.For(var=str(var), start=start, stop=stop, step=step, body=rest[-1], span=self._span(meta),
-                     var_span=_tok_span(var, self.file))
+    def for_(self, c):
+        var = c[1]
+        return A.For(var=str(var), start=c[3], stop=c[5], step=c[7] if len(c) == 9 else None, body=c[-1],
+                     span=self._whole(c), var_span=_tok_span(var, self.file))
 
-    def break_(self, meta):
-        return A.Break(span=self._span(meta))
+    def break_(self, c):
+        return A.Break(span=self._whole(c))
 
-    def continue_(self, meta):
-        return A.Continue(span=self._span(meta))
+    def continue_(self, c):
+        return A.Continue(span=self._whole(c))
 
-    def return_(self, meta, value=None):
-        return A.Return(value=value, span=self._span(meta))
+    def return_(self, c):
+        return A.Return(value=c[1] if len(c) == 2 else None, span=self._whole(c))
 
-    def assert_(self, meta, cond, msg=None):
-        text = _unescape(str(msg), msg, self.file, self.source) if msg is not None else None
-        return A.Assert(cond=cond, message=text, span=self._span(meta))
+    def assert_(self, c):
+        msg = _unescape(str(c[3]), c[3], self.file, self.source) if len(c) == 4 else None
+        return A.Assert(cond=c[1], message=msg, span=self._whole(c))
 
-    def record(self, meta, *fields):
-        return A.RecordLit(fields=tuple(fields), span=self._span(meta))
+    def record(self, c):
+        return A.RecordLit(fields=tuple(f for f in c if not isinstance(f, Token)), span=self._whole(c))
 
-    def field(self, meta, name, value):
-        return A.FieldInit(name=str(name), value=value, span=self._span(meta))
+    def field(self, c):
+        return A.FieldInit(name=str(c[0]), value=c[2], span=self._whole(c))
 
     # -- expressions
-    def logic(self, meta, *items):
+    def logic(self, c):
         """``and``/``or`` operands in a row → a tree: ``and`` binds tighter, both associate to the left."""
-        return _by_precedence(list(items), _LOGIC_PRECEDENCE, A.Logic)
+        return _by_precedence(c, _LOGIC_PRECEDENCE, A.Logic)
 
-    def not_(self, meta, operand):
-        return A.Unary(op="not", operand=operand, span=self._span(meta))
+    def not_(self, c):
+        return A.Unary(op="not", operand=c[1], span=self._whole(c))
 
-    def arith(self, meta, *items):
+    def arith(self, c):
         """Operands and operators in a row → a tree by precedence: * / // % over + - over comparisons."""
-        operands, ops = list(items[0::2]), list(items[1::2])
-        comparisons = [op for op in ops if _PRECEDENCE[str(op)] == 1]
+        comparisons = [op for op in c[1::2] if _PRECEDENCE[str(op)] == 1]
         if len(comparisons) > 1:
             tok = comparisons[1]
             raise self._error(f"unexpected `{tok}`: comparisons do not chain", _tok_span(tok, self.file),
                               hint="comparisons do not chain: write `a < b and b < c`")
-        return _by_precedence(list(items), _PRECEDENCE, A.Binary)
+        return _by_precedence(c, _PRECEDENCE, A.Binary)
 
-    def neg(self, meta, operand):
-        return A.Unary(op="-", operand=operand, span=self._span(meta))
+    def neg(self, c):
+        return A.Unary(op="-", operand=c[1], span=self._whole(c))
 
-    def pow_(self, meta, base, exp):
-        return A.Binary(op="**", left=base, right=exp, span=self._span(meta))
+    def pow_(self, c):
+        return A.Binary(op="**", left=c[0], right=c[2], span=self._whole(c))
 
-    def call(self, meta, target, args=None):
+    def call(self, c):
+        target = c[0]
         if not isinstance(target, A.Name):
             raise self._error("only a named function can be called", target.span)
-        return A.Call(func=target.id, args=args or (), span=self._span(meta), func_span=target.span)
+        return A.Call(func=target.id, args=c[2] or (), span=self._whole(c), func_span=target.span)
 
-    def index(self, meta, target, args):
-        return A.Index(target=target, indices=args, span=self._span(meta))
+    def index(self, c):
+        return A.Index(target=c[0], indices=c[2], span=self._whole(c))
 
-    def args(self, meta, *items):
-        return tuple(items)
+    def args(self, c):
+        return tuple(a for a in c if not isinstance(a, Token))
 
-    def string(self, meta, tok):
-        return A.StrLit(value=_unescape(str(tok), tok, self.file, self.source), span=self._span(meta))
+    def atom(self, c):
+        """``( expr )``: the expression, its span widened to the parentheses."""
+        return attrs.evolve(c[1], span=self._whole(c))
 
-    def int_lit(self, meta, tok):
+    def string(self, c):
+        tok = c[0]
+        return A.StrLit(value=_unescape(str(tok), tok, self.file, self.source), span=self._whole(c))
+
+    def int_lit(self, c):
+        tok = c[0]
         value = int(str(tok).replace("_", ""))
         if value > INT64_MAX:
             raise self._error(f"integer literal {tok} does not fit in 64 bits", _tok_span(tok, self.file),
                               hint="the largest int is 9223372036854775807; write a float (e.g. 1e19)")
-        return A.IntLit(value=value, span=self._span(meta))
+        return A.IntLit(value=value, span=self._whole(c))
 
-    def float_lit(self, meta, tok):
+    def float_lit(self, c):
+        tok = c[0]
         value = float(str(tok).replace("_", ""))
         if value == float("inf"):
             raise self._error(f"float literal {tok} is too large for float64", _tok_span(tok, self.file),
                               hint="the largest float is about 1.8e308")
-        return A.FloatLit(value=value, span=self._span(meta))
+        return A.FloatLit(value=value, span=self._whole(c))
 
-    def true_lit(self, meta):
-        return A.BoolLit(value=True, span=self._span(meta))
+    def true_lit(self, c):
+        return A.BoolLit(value=True, span=self._whole(c))
 
-    def false_lit(self, meta):
-        return A.BoolLit(value=False, span=self._span(meta))
+    def false_lit(self, c):
+        return A.BoolLit(value=False, span=self._whole(c))
 
-    def name(self, meta, tok):
-        return A.Name(id=str(tok), span=self._span(meta))
+    def name(self, c):
+        return A.Name(id=str(c[0]), span=self._whole(c))
 
-    def convert(self, meta, tok, e):
-        return A.Convert(type=str(tok), arg=e, span=self._span(meta))
+    def convert(self, c):
+        return A.Convert(type=str(c[0]), arg=c[2], span=self._whole(c))
 
-    def new_array(self, meta, tok, *dims):
-        return A.NewArray(elem=str(tok), dims=tuple(d for d in dims if d is not None), span=self._span(meta))
+    def new_array(self, c):
+        dims = tuple(d for d in c[3:-1] if d is not None and not isinstance(d, Token))
+        return A.NewArray(elem=str(c[1]), dims=dims, span=self._whole(c))
 
-    def assign_op(self, meta, tok):
-        return str(tok)
+    def assign_op(self, c):
+        return c[0]
 
-    def binop(self, meta, tok):
-        return tok          # the token itself: a chained comparison is reported at its position
+    def binop(self, c):
+        return c[0]         # the token itself: a chained comparison is reported at its position
 
     logic_op = binop
+
+
+_BUILDER = _Builder()
+# the builder holds the file being parsed; one parse at a time (parsing holds the GIL anyway)
+_PARSE_LOCK = threading.Lock()
 
 
 def _syntax_error(err: UnexpectedInput, file: str | None, source: str) -> MVMSyntaxError:
@@ -401,13 +451,12 @@ def parse(source: str, file: str | None = None) -> A.Module:
         line = source.count("\n", 0, pos) + 1
         col = pos - (source.rfind("\n", 0, pos) + 1) + 1
         raise MVMSyntaxError("NUL character in source", file=file, line=line, col=col, source=source)
-    try:
-        tree = _parser().parse(source)
-    except UnexpectedInput as err:
-        raise _syntax_error(err, file, source) from None
-    try:
-        return _ToAst(file, source).transform(tree)
-    except VisitError as err:
-        if isinstance(err.orig_exc, MVMSyntaxError):
-            raise err.orig_exc from None
-        raise
+    parser = _parser()
+    with _PARSE_LOCK:
+        _BUILDER.file, _BUILDER.source = file, source
+        try:
+            return parser.parse(source)
+        except UnexpectedInput as err:
+            raise _syntax_error(err, file, source) from None
+        finally:
+            _BUILDER.file, _BUILDER.source = None, ""

@@ -26,6 +26,34 @@ def test_every_node_carries_its_source_position():
     assert let.value.right.span.col == 17 and let.value.right.span.file == "m.mvm"
 
 
+def test_spans_run_from_first_token_to_last_including_keywords_and_parentheses():
+    src = "model m\nfn main() -> float {\n    let y = -(1.0 + 2.0) * 3.0\n    while y > 0.0 { y -= 1.0 }\n    return y\n}\n"
+    fn = parse(src, "m.mvm").functions[0]
+    let, loop, ret = fn.body.stmts
+    text = src.splitlines()
+    assert src[let.span.start:let.span.end] == "let y = -(1.0 + 2.0) * 3.0"
+    neg = let.value.left
+    assert src[neg.span.start:neg.span.end] == "-(1.0 + 2.0)"
+    assert src[neg.operand.span.start:neg.operand.span.end] == "(1.0 + 2.0)"
+    assert src[loop.span.start:loop.span.end] == "while y > 0.0 { y -= 1.0 }"
+    assert (loop.body.span.line, loop.body.span.col) == (4, 19)
+    assert (fn.span.line, fn.span.col, fn.span.end_line, fn.span.end_col) == (2, 1, 6, 2)
+    assert text[ret.span.line - 1][ret.span.col - 1:ret.span.end_col - 1] == "return y"
+
+
+def test_parsing_in_threads_keeps_each_file_in_its_own_spans():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(k):
+        m = parse(f"model m{k}\nfn main() -> int {{\n    return {k} + 1\n}}\n", f"f{k}.mvm")
+        e = m.functions[0].body.stmts[0].value
+        return m.name, e.span.file, e.left.value
+
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(one, range(64)))
+    assert got == [(f"m{k}", f"f{k}.mvm", k) for k in range(64)]
+
+
 def test_precedence_of_operators():
     m = parse("model m\nconst X = -2 ** 2 + 3 * 4 % 5 - 1\n")
     e = m.consts[0].value
