@@ -31,6 +31,7 @@ import sys
 import tempfile
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 from mvm.bytecode import opcodes
@@ -643,7 +644,43 @@ def get_interpreter():
                 except Exception:
                     module = _import_generated(name, path)     # the plain way, registries loaded first
             _loaded = module.run
+            _retire_stale(path)
     return _loaded
+
+
+# a generated loop (and Numba's cache of it) unused for this long is deleted, checked at most once a day
+STALE_AFTER_S = 30 * 86400
+_CLEAN_EVERY_S = 86400
+
+
+def _retire_stale(current: Path) -> None:
+    """Mark ``current`` as used; delete the generated loops of other mvm versions left unused for 30 days.
+
+    Every change to the opcode table or the loop makes a new file (and a few MB of Numba cache), so without
+    this an upgraded installation would keep every old one. Use is recorded in a ``.used`` file beside the
+    source, never by touching the source, whose mtime keys Numba's cache. Errors are ignored: another process
+    may be cleaning, or the directory may be read-only.
+    """
+    folder = current.parent
+    now = time.time()
+    try:
+        marker = current.with_suffix(".used")
+        marker.touch()
+        clean = folder / ".last-clean"
+        if clean.exists() and now - clean.stat().st_mtime < _CLEAN_EVERY_S:
+            return
+        clean.touch()
+        for src in folder.glob("mvm_interp_*.py"):
+            if src == current:
+                continue
+            used = src.with_suffix(".used")
+            last = used.stat().st_mtime if used.exists() else src.stat().st_mtime
+            if now - last < STALE_AFTER_S:
+                continue
+            for f in [src, used, *(folder / "__pycache__").glob(f"{src.stem}.*")]:
+                f.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _import_generated(name: str, path: Path):

@@ -43,3 +43,32 @@ def test_cache_dir_falls_back_when_unwritable(tmp_path, monkeypatch):
     monkeypatch.setenv("MVM_CACHE_DIR", str(blocked / "sub"))
     d = interp.cache_dir()
     assert d.is_dir() and d != blocked / "sub"
+
+
+def test_generated_loops_unused_for_a_month_are_deleted_with_their_numba_cache(tmp_path):
+    import os
+    import time
+    folder = tmp_path / "interp"
+    (folder / "__pycache__").mkdir(parents=True)
+    current = folder / "mvm_interp_cur.py"
+    old = folder / "mvm_interp_old.py"
+    recent = folder / "mvm_interp_recent.py"
+    for f in (current, old, recent):
+        f.write_text("# generated\n")
+        (folder / "__pycache__" / f"{f.stem}.run-460.py311.nbi").write_bytes(b"x")
+        (folder / "__pycache__" / f"{f.stem}.run-460.py311.1.nbc").write_bytes(b"x")
+    month_ago = time.time() - interp.STALE_AFTER_S - 60
+    os.utime(old, (month_ago, month_ago))          # never marked as used: its own age counts
+    os.utime(recent, (month_ago, month_ago))
+    recent.with_suffix(".used").touch()            # old source, but used today
+    interp._retire_stale(current)
+    left = sorted(p.name for p in folder.rglob("*") if p.is_file())
+    assert not any("old" in name for name in left)
+    assert sum("recent" in name for name in left) == 4 and sum("cur" in name for name in left) == 4
+    assert current.with_suffix(".used").exists()
+    # cleaning runs at most once a day: a new stale file survives the next call
+    stale = folder / "mvm_interp_later.py"
+    stale.write_text("# generated\n")
+    os.utime(stale, (month_ago, month_ago))
+    interp._retire_stale(current)
+    assert stale.exists()
