@@ -14,6 +14,7 @@ Lark turns a NAME whose text is a keyword into that keyword.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import threading
 from pathlib import Path
@@ -103,19 +104,22 @@ def _parser() -> Lark:
     Positions come from the tokens, which the builder sees because every token is kept; Lark's
     ``propagate_positions`` only annotates parse trees, and this parser builds none.
     """
-    path = _grammar_path()
-    return Lark(path.read_text(), parser="lalr", lexer="basic", postlex=_Separators(),
-                transformer=_BUILDER, keep_all_tokens=True, maybe_placeholders=True, cache=_cache_file(path))
+    text = _grammar_path().read_text()
+    return Lark(text, parser="lalr", lexer="basic", postlex=_Separators(),
+                transformer=_BUILDER, keep_all_tokens=True, maybe_placeholders=True, cache=_cache_file(text))
 
 
-def _cache_file(path: Path) -> str | bool:
+def _cache_file(grammar: str) -> str | bool:
+    """Where Lark keeps the parse tables: named by the grammar's content, so a reinstall reuses them (Lark
+    itself checks the grammar and options against the file)."""
     base = os.environ.get("MVM_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "mvm")
     try:
         os.makedirs(base, exist_ok=True)
         probe = os.path.join(base, ".w")
         with open(probe, "w"):
             pass
-        return os.path.join(base, f"lark-{lark.__version__}-{os.stat(path).st_mtime_ns}.tmp")
+        digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()[:16]
+        return os.path.join(base, f"lark-{lark.__version__}-{digest}.tmp")
     except OSError:
         return False
 
