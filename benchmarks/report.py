@@ -158,6 +158,16 @@ def verdicts(results: list[WorkloadResult], startup: Any, quick: bool, compile_t
             "text": (f"a {compile_time.lines}-line model compiles in {compile_time.median_s * 1e3:.1f} ms "
                      f"(median; target < {COMPILE_TARGET_S * 1e3:.0f} ms)"),
         })
+        if compile_time.scaling:
+            from benchmarks.compile_time import SCALING_LIMIT
+            shapes = ", ".join(f"{k} {v:.2f}x" for k, v in compile_time.scaling.items())
+            out.append({
+                "name": "compile-scaling",
+                "passed": compile_time.worst_scaling < SCALING_LIMIT,
+                "value": compile_time.worst_scaling,
+                "text": (f"compile cost per line of 2,000-3,300-line models relative to the 200-line one: {shapes} "
+                         f"(target < {SCALING_LIMIT}x: linear)"),
+            })
     if quick:
         for v in out:
             if v["name"] != "results":

@@ -159,9 +159,7 @@ class _FnGen:
 
         Turns ``then`` blocks and loop exits into fall-throughs, so the common paths run no ``JMP``."""
         placed, order = set(), []
-        pending = list(self.fn.blocks)
-        while pending:
-            b = pending.pop(0)
+        for b in self.fn.blocks:          # each chain starts at the first block not yet placed
             while b is not None and id(b) not in placed:
                 placed.add(id(b))
                 order.append(b)
@@ -170,7 +168,6 @@ class _FnGen:
                           "brcmp": lambda: [t.extra[1], t.extra[2]],
                           "forloop": lambda: [t.extra[2]]}.get(t.op, lambda: [])()
                 b = next((s for s in prefer if id(s) not in placed), None)
-            pending = [p for p in pending if id(p) not in placed]
         return order
 
     def generate(self) -> FunctionInfo:
@@ -198,19 +195,32 @@ class _FnGen:
             line=self.fn.span.line, col=self.fn.span.col, vars=self.var_table(entry, end))
 
     def var_table(self, entry: int, end: int) -> tuple[VarInfo, ...]:
+        """Each user variable's register and live pc range: from its first instruction after the declaration
+        to its last instruction inside the declaring scope (parameters: the whole function)."""
+        # instructions by source start, so a scope's instructions are one slice (binary search, not a scan)
+        spanned = [(self.spans[pc].start, self.spans[pc].end, pc) for pc in range(entry, end)
+                   if self.spans[pc] is not None]
+        spanned.sort()
+        starts = np.array([t[0] for t in spanned], dtype=np.int64)
+        ends = np.array([t[1] for t in spanned], dtype=np.int64)
+        pcs = np.array([t[2] for t in spanned], dtype=np.int64)
         out = []
         for v in self.fn.vars:
             if id(v.vreg) not in self.alloc.reg:
                 continue
-            pcs = [pc for pc in range(entry, end)
-                   if self.spans[pc] is not None and v.scope.contains(self.spans[pc])]
-            after = [pc for pc in pcs if self.spans[pc].start >= v.decl.end]
             if v.vreg in self.fn.params:
                 start, stop = entry, end
-            elif after:
-                start, stop = min(after), max(pcs) + 1
             else:
-                continue
+                lo = int(np.searchsorted(starts, v.scope.start, side="left"))
+                hi = int(np.searchsorted(starts, v.scope.end, side="right"))
+                inside = ends[lo:hi] <= v.scope.end
+                if not inside.any():
+                    continue
+                first = max(lo, int(np.searchsorted(starts, v.decl.end, side="left")))
+                after = pcs[first:hi][inside[first - lo:]]
+                if not after.size:
+                    continue
+                start, stop = int(after.min()), int(pcs[lo:hi][inside].max()) + 1
             out.append(VarInfo(name=v.name, type=v.type, bank=v.vreg.bank, reg=self.r(v.vreg), start=start, end=stop))
         return tuple(out)
 

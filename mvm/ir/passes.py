@@ -268,12 +268,20 @@ def _thread_jumps(fn: Function) -> bool:
         if not b.instrs and b.term.op == "jmp" and b.term.extra is not b:
             forward[id(b)] = b.term.extra
 
+    resolved: dict[int, Block] = {}
+
     def final(t: Block) -> Block:
-        seen = set()
-        while id(t) in forward and id(t) not in seen:
-            seen.add(id(t))
+        # follow the chain once, then remember its end for every block on it: long chains (deeply nested
+        # constant branches) stay linear; a cycle of empty blocks ends at the block that closes it
+        path, on_path = [], set()
+        while id(t) in forward and id(t) not in resolved and id(t) not in on_path:
+            on_path.add(id(t))
+            path.append(t)
             t = forward[id(t)]
-        return t
+        end = resolved.get(id(t), t)
+        for b in path:
+            resolved[id(b)] = end
+        return end
 
     changed = False
     for b in fn.blocks:
