@@ -94,10 +94,18 @@ class _FnGen:
         return self.direct.get(id(v), self.alloc.reg[id(v)])
 
     def _direct_arguments(self) -> dict[int, int]:
-        """Temporaries computed straight into a call's argument register instead of copied there.
+        """Temporaries that live in a call's argument area instead of a register of their own.
 
-        Safe when the temporary is used once, by the call, and no other call sits between its definition
-        and that call (another call's arguments and result would overwrite the argument area).
+        The argument area starts above the allocated registers (``self.n``); a call's frame starts at its
+        base there, and the callee leaves its result at that base. Two kinds of temporary are placed there:
+
+        - An argument computed straight into its slot: safe when it is used once, by the call, and no
+          other call sits between its definition and that call (that call's frame would overwrite it).
+        - A call's result left where the callee put it ("parked"), when it is read once later in the block.
+          Calls in between get a base above it (``self.shift``), so ``fib(n-1) + fib(n-2)`` runs the
+          second call one register higher and adds the two results in place, with no copy. A result read
+          by a later call must be that call's first argument of its bank, with no call in between: it is
+          then already in place.
         """
         uses: dict[int, int] = {}
         for b in self.fn.blocks:
@@ -105,39 +113,57 @@ class _FnGen:
                 for a in i.args:
                     if isinstance(a, VReg):
                         uses[id(a)] = uses.get(id(a), 0) + 1
-        direct = {}
-        for b in self.fn.blocks:
-            defined_at = {}
-            for n, i in enumerate(b.instrs):
-                if i.op == "call":
-                    k = {"i": 0, "f": 0}
-                    for a in i.args:
-                        pos = defined_at.get(id(a))
-                        if (pos is not None and not a.pinned and uses.get(id(a)) == 1
-                                and not any(x.op == "call" for x in b.instrs[pos + 1:n])):
-                            direct[id(a)] = self.n[a.bank] + k[a.bank]
-                        k[a.bank] += 1
-                if i.dst is not None:
-                    defined_at[id(i.dst)] = n
-        # a call's result read once, before anything writes the argument area again, stays where the
-        # callee left it (the argument base) instead of being copied out
+        direct: dict[int, int] = {}
+        self.shift: dict[int, dict[str, int]] = {}
+        top = self.n
         for b in self.fn.blocks:
             seq = b.instrs + [b.term]
+            parks: list[tuple[str, int, int]] = []      # (bank, slot, position of the one use)
+            last_call = -1
+            defined_at: dict[int, int] = {}
             for n, i in enumerate(seq):
-                d = i.dst
-                if i.op != "call" or d is None or d.pinned or uses.get(id(d)) != 1:
-                    continue
-                for later in seq[n + 1:]:
-                    if any(a is d for a in later.args):
-                        # as an argument it may only be the first of its bank: it is already in place, and
-                        # copying the others into the argument area would overwrite it
-                        same_bank = [a for a in later.args if isinstance(a, VReg) and a.bank == d.bank]
-                        if later.op != "call" or same_bank[0] is d:
-                            direct[id(d)] = self.n[d.bank]
-                        break
-                    if later.op == "call" or (later.dst is not None and id(later.dst) in direct):
-                        break
+                if i.op == "call":
+                    placed = [a for a in i.args if defined_at.get(id(a), -1) > last_call and not a.pinned
+                              and uses.get(id(a)) == 1]
+                    # the area is written from the first argument computed in place (or the call itself):
+                    # go above every parked result not yet read by then, except one this call reads in place
+                    writes_from = min([defined_at[id(a)] for a in placed] + [n])
+                    shift = {"i": 0, "f": 0}
+                    for bank, slot, use in parks:
+                        if use != n and use >= writes_from:
+                            shift[bank] = max(shift[bank], slot - top[bank] + 1)
+                    self.shift[id(i)] = shift
+                    k = {"i": 0, "f": 0}
+                    for a in i.args:
+                        if any(a is x for x in placed):
+                            direct[id(a)] = top[a.bank] + shift[a.bank] + k[a.bank]
+                        k[a.bank] += 1
+                    d = i.dst
+                    if d is not None and not d.pinned and uses.get(id(d)) == 1:
+                        slot = top[d.bank] + shift[d.bank]
+                        use = self._parkable_until(seq, n, d)
+                        if use is not None:
+                            direct[id(d)] = slot
+                            parks.append((d.bank, slot, use))
+                    last_call = n
+                if i.dst is not None:
+                    defined_at[id(i.dst)] = n
         return direct
+
+    @staticmethod
+    def _parkable_until(seq: list, n: int, d: VReg) -> int | None:
+        """Where the result ``d`` of the call at ``seq[n]`` is read, if it may stay at the call's base."""
+        crossed = False
+        for u in range(n + 1, len(seq)):
+            later = seq[u]
+            if any(a is d for a in later.args):
+                if later.op != "call":
+                    return u
+                same_bank = [a for a in later.args if isinstance(a, VReg) and a.bank == d.bank]
+                return u if not crossed and same_bank[0] is d else None
+            if later.op == "call":
+                crossed = True
+        return None
 
     def put(self, op: int, a=0, b=0, c=0, span=None):
         self.code.append((op, a, b, c))
@@ -302,18 +328,19 @@ class _FnGen:
 
     def call(self, i):
         callee = self.fn_index[i.extra]
-        base = dict(self.n)
+        shift = self.shift[id(i)]
+        base = {bank: self.n[bank] + shift[bank] for bank in ("i", "f")}
         k = {"i": 0, "f": 0}
         for a in i.args:
             if self.r(a) != base[a.bank] + k[a.bank]:
                 self.put(O.MOV_I if a.bank == "i" else O.MOV_F, base[a.bank] + k[a.bank], self.r(a), 0, i.span)
             k[a.bank] += 1
         for bank in ("i", "f"):
-            self.arg_need[bank] = max(self.arg_need[bank], k[bank])
+            self.arg_need[bank] = max(self.arg_need[bank], shift[bank] + k[bank])
         self.put(O.CALL, callee, base["i"], base["f"], i.span)
         d = i.dst
         if d is not None:
-            self.arg_need[d.bank] = max(self.arg_need[d.bank], 1)
+            self.arg_need[d.bank] = max(self.arg_need[d.bank], shift[d.bank] + 1)
             if self.r(d) != base[d.bank]:
                 self.put(O.MOV_I if d.bank == "i" else O.MOV_F, self.r(d), base[d.bank], 0, i.span)
 

@@ -62,3 +62,39 @@ def test_collection_frees_dead_arrays_and_reuses_their_handles():
     freed = vm.collect()
     assert freed > 0 and vm.live_objects() < before
     assert vm.result()["total"] == 3.0
+
+
+PARKED = """model parked
+fn ramp(n: int, v: float) -> float[] {
+    let a = new float[n]
+    for i in 0..n { a[i] = v * float(i) }
+    return a
+}
+fn churn(n: int) -> float {
+    let t = 0.0
+    for k in 0..n {
+        let g = new float[200]
+        g[0] = 1.0
+        t += g[0]
+    }
+    return t
+}
+fn main() -> float {
+    let s = 0.0
+    for k in 0..300 {
+        # the array ramp returns waits in the caller's frame while churn allocates (and collects)
+        s += ramp(50, float(k))[int(churn(20)) - 19]
+    }
+    return s
+}
+"""
+
+
+def test_an_array_a_call_returned_survives_collections_while_a_later_call_runs():
+    m = mvm.compile_source(PARKED)
+    assert "MOV_I" not in m.disassemble()       # the handle stays where ramp left it
+    vm = m.machine(limits=mvm.Limits(heap_bytes=8 * 200 * 40))
+    vm.start("main", ())
+    assert vm.run() == "halted"
+    assert vm.collections > 0
+    assert vm.result() == float(sum(range(300)))
