@@ -183,7 +183,9 @@ class _FnGen:
     def layout(self) -> list:
         """Block order: follow each block with the successor it would otherwise jump to, when still free.
 
-        Turns ``then`` blocks and loop exits into fall-throughs, so the common paths run no ``JMP``."""
+        Turns ``then`` blocks and loop exits into fall-throughs, so the common paths run no ``JMP``. Of a
+        branch's two successors the one inside more loops comes first: ``if c { break }`` falls through
+        to the rest of the loop body, and the loop's blocks stay in one run that ends in its test."""
         placed, order = set(), []
         for b in self.fn.blocks:          # each chain starts at the first block not yet placed
             while b is not None and id(b) not in placed:
@@ -193,6 +195,7 @@ class _FnGen:
                 prefer = {"jmp": lambda: [t.extra], "br": lambda: [t.extra[0], t.extra[1]],
                           "brcmp": lambda: [t.extra[1], t.extra[2]],
                           "forloop": lambda: [t.extra[2]]}.get(t.op, lambda: [])()
+                prefer.sort(key=lambda s: -s.depth)     # stable: the true branch first among equals
                 b = next((s for s in prefer if id(s) not in placed), None)
         return order
 

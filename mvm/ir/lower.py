@@ -4,6 +4,8 @@ Input: ``mvm.lang.check.Checked``. Output: ``nodes.ModuleIR``. Each lowering met
 grammar rule it implements. Expressions are lowered towards a destination register when there is one
 (``let x = a + b`` computes straight into ``x``), conditions straight into branches (no bool is built for
 ``if a < b and c``), and loops are rotated so that each iteration runs one fused compare-and-branch.
+Constants and model parameters read inside a loop are loaded once, before the outermost loop, and each
+block records how many loops surround it (the block layout keeps a loop's hot path free of jumps).
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ class _FnLowering:
                            span=fn.name_span)
         self.env: dict[int, VReg] = {}          # Symbol uid -> register
         self.loops: list[tuple[Block, Block]] = []
+        # inside a loop, constants and parameters are loaded once, before the outermost loop: into
+        # ``hoist`` (the block the loop is entered from), one register per value, with the loop's span
+        self.hoist: Block | None = None
+        self.hoist_span = None
+        self.hoisted: dict = {}
         self.block = self.new_block()
         for fp, (pname, ptype) in zip(fn.params, sig.params):
             r = self.fn.new_vreg(bank(ptype), ptype, pname, pinned=True)
@@ -45,9 +52,13 @@ class _FnLowering:
     # -- plumbing
     def new_block(self) -> Block:
         """A new, empty block appended to the function."""
-        b = Block(len(self.fn.blocks))
+        b = Block(len(self.fn.blocks), depth=len(self.loops))
         self.fn.blocks.append(b)
         return b
+
+    def _inside_loop(self, *blocks: Block) -> None:
+        for b in blocks:
+            b.depth = len(self.loops) + 1
 
     def emit(self, op, dst, args, span, extra=None) -> VReg | None:
         """Append an instruction to the current block."""
@@ -161,14 +172,17 @@ class _FnLowering:
 
     def stmt_While(self, s: A.While):
         """stmt: "while" expr block   — rotated: test once before, then at the bottom of each iteration"""
+        outermost = self._enter_loop(s)
         body, test, done = self.new_block(), self.new_block(), self.new_block()
+        self._inside_loop(body, test)
         self.cond(s.cond, body, done)
         self.block = body
         self.loops.append((test, done))
         self.scoped_block(s.body)
-        self.loops.pop()
         self.jump_to(test, s.span)
         self.cond(s.cond, body, done)
+        self.loops.pop()
+        self._leave_loop(outermost)
         self.block = done
 
     def stmt_For(self, s: A.For):
@@ -178,6 +192,7 @@ class _FnLowering:
         ends in one FORUP/FORDN/FORSTEP: while i is short of limit, i += step and go round again. Comparing
         with the limit before stepping means the loop variable never overflows, even next to the int64 ends.
         """
+        outermost = self._enter_loop(s)
         sym = self.c.symbols[id(s)]
         i = self.fn.new_vreg("i", T.INT, s.var, pinned=True)
         self.value_into(s.start, T.INT, i)
@@ -186,6 +201,7 @@ class _FnLowering:
         i.partner = limit
         known = _static_int(self.c, s.step) if s.step is not None else 1
         body, cont, done = self.new_block(), self.new_block(), self.new_block()
+        self._inside_loop(body, cont)
         if known is not None and known != 0 and -(2**31) <= known < 2**31:
             step = None
             self.emit("forlim", limit, (stop,), s.span, known)
@@ -214,6 +230,7 @@ class _FnLowering:
         self.jump_to(cont, s.span)
         args = (i, limit) if step is None else (i, limit, step)
         self.block.term = Instr("forloop", None, args, s.span, (known if step is None else None, body, done))
+        self._leave_loop(outermost)
         self.block = done
 
     def stmt_Break(self, s: A.Break):
@@ -302,7 +319,35 @@ class _FnLowering:
         return r
 
     def const_int(self, v: int, span) -> VReg:
-        return self.emit("const", self.temp(T.INT), (), span, v)
+        return self.invariant("const", T.INT, v, span, None)
+
+    def invariant(self, op: str, type_: str, value, span, dst: VReg | None) -> VReg:
+        """A ``const`` or ``param`` load; inside a loop, one load before the outermost loop instead.
+
+        A loop body then reads the value from a register; an operand with an immediate form still
+        becomes an immediate (the load is dead and removed). The load carries the loop statement's span,
+        so stepping never visits a line of the loop body before the loop starts.
+        """
+        if dst is not None or not self.loops:
+            return self.emit(op, dst if dst is not None else self.temp(type_), (), span, value)
+        key = (op, type_, type(value), value if not isinstance(value, float) else value.hex())
+        r = self.hoisted.get(key)
+        if r is None:
+            r = self.temp(type_)
+            self.hoist.instrs.append(Instr(op, r, (), self.hoist_span, value))
+            self.hoisted[key] = r
+        return r
+
+    def _enter_loop(self, s) -> bool:
+        """Before lowering a loop: the outermost one makes the current block the place loads go."""
+        if self.loops:
+            return False
+        self.hoist, self.hoist_span, self.hoisted = self.block, s.span, {}
+        return True
+
+    def _leave_loop(self, outermost: bool) -> None:
+        if outermost:
+            self.hoist, self.hoist_span, self.hoisted = None, None, {}
 
     def out(self, e, dst):
         return dst if dst is not None else self.temp(self.type_of(e))
@@ -317,24 +362,24 @@ class _FnLowering:
 
     def expr_IntLit(self, e, dst):
         """atom: INT"""
-        return self.emit("const", self.out(e, dst), (), e.span, e.value)
+        return self.invariant("const", self.type_of(e), e.value, e.span, dst)
 
     def expr_FloatLit(self, e, dst):
         """atom: FLOAT"""
-        return self.emit("const", self.out(e, dst), (), e.span, e.value)
+        return self.invariant("const", self.type_of(e), e.value, e.span, dst)
 
     def expr_BoolLit(self, e, dst):
         """atom: "true" | "false" """
-        return self.emit("const", self.out(e, dst), (), e.span, int(e.value))
+        return self.invariant("const", self.type_of(e), int(e.value), e.span, dst)
 
     def expr_Name(self, e, dst):
         """atom: NAME"""
         sym = self.c.symbols[id(e)]
         if sym.kind == "const":
             v = sym.value
-            return self.emit("const", self.out(e, dst), (), e.span, int(v) if sym.type == T.BOOL else v)
+            return self.invariant("const", self.type_of(e), int(v) if sym.type == T.BOOL else v, e.span, dst)
         if sym.kind == "param":
-            return self.emit("param", self.out(e, dst), (), e.span, self.model_params[sym.name])
+            return self.invariant("param", self.type_of(e), self.model_params[sym.name], e.span, dst)
         return self.env[sym.uid]
 
     def expr_Unary(self, e, dst):

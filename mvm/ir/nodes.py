@@ -100,6 +100,7 @@ class Block:
     id: int
     instrs: list = attrs.field(factory=list)
     term: Instr | None = None
+    depth: int = 0          # loops around it; block layout keeps a loop's blocks in one run
 
     def successors(self) -> list["Block"]:
         """Blocks control may go to after this one."""
