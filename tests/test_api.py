@@ -137,6 +137,23 @@ def test_compile_errors_are_raised_by_compile_source_and_load(tmp_path):
     assert str(exc.value).startswith(f"{bad}:3:12: type error:")
 
 
+def test_compiling_in_threads_gives_the_same_program_and_leaves_the_collector_as_it_was():
+    import gc
+    from concurrent.futures import ThreadPoolExecutor
+
+    src = (ROOT / "examples" / "toolbox.mvm").read_text()
+    reference = mvm.compile_source(src).disassemble()
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            with ThreadPoolExecutor(4) as pool:
+                texts = list(pool.map(lambda _: mvm.compile_source(src).disassemble(), range(16)))
+            assert texts == [reference] * 16
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()
+
+
 def test_missing_file_and_non_utf8_file_are_model_errors(tmp_path):
     with pytest.raises(MVMError, match="cannot read"):
         mvm.load(tmp_path / "nope.mvm")
