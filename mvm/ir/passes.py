@@ -107,6 +107,31 @@ def _fold(op: str, bank: str, vals: list):
 _FOLDABLE = PURE | PURE_IF_FLOAT
 
 
+def _identity_operand(i: Instr, known: dict):
+    """The operand ``i`` merely copies, when its other operand is an identity constant: ``x * 1.0``,
+    ``x / 1.0``, ``x * 1``, ``x + 0``, ``x - 0`` (``x + 0.0`` is not one: ``-0.0 + 0.0`` is ``+0.0``)."""
+    if len(i.args) != 2 or i.dst is None:
+        return None
+    a, b = i.args
+    if not (isinstance(a, VReg) and isinstance(b, VReg)) or a.bank != i.dst.bank or b.bank != i.dst.bank:
+        return None
+
+    def is_const(r, value):
+        v = known.get(id(r))
+        return v is not None and type(v) is type(value) and v == value
+
+    one, zero = (1.0, None) if i.dst.bank == "f" else (1, 0)
+    if i.op == "mul":
+        return a if is_const(b, one) else b if is_const(a, one) else None
+    if i.op == "div" and i.dst.bank == "f":
+        return a if is_const(b, one) else None
+    if i.op == "add" and zero is not None:
+        return a if is_const(b, zero) else b if is_const(a, zero) else None
+    if i.op == "sub" and zero is not None:
+        return a if is_const(b, zero) else None
+    return None
+
+
 def fold_constants(fn: Function) -> bool:
     """Replace operations on constants by their result; turn branches on constants into jumps."""
     changed = False
@@ -117,6 +142,10 @@ def fold_constants(fn: Function) -> bool:
                 continue
             args = i.args
             if not args or not all(isinstance(a, VReg) and id(a) in known for a in args):
+                same = _identity_operand(i, known)
+                if same is not None:
+                    b.instrs[k] = Instr("mov", i.dst, (same,), i.span)
+                    changed = True
                 continue
             value = _fold(i.op, args[0].bank, [known[id(a)] for a in args])
             if value is None or (isinstance(value, float) and i.dst.bank == "i"):
@@ -136,9 +165,35 @@ def fold_constants(fn: Function) -> bool:
     return changed
 
 
+def _coalesce_into_moves(fn: Function, defs: Counter) -> bool:
+    """``t = a * b; x = t`` becomes ``x = a * b`` when the temporary ``t`` is defined right before and
+    read only by that move (the identity rewrites of folding leave such pairs)."""
+    uses = _use_counts(fn)
+    changed = False
+    for b in fn.blocks:
+        out = []
+        for i in b.instrs:
+            prev = out[-1] if out else None
+            if (i.op == "mov" and prev is not None and isinstance(i.args[0], VReg) and prev.dst is i.args[0]
+                    and not prev.dst.pinned and defs[id(prev.dst)] == 1 and uses[id(prev.dst)] == 1
+                    and prev.op != "call" and prev.dst.bank == i.dst.bank
+                    and not any(a is i.dst for a in prev.args)):
+                prev.dst = i.dst
+                changed = True
+                continue
+            out.append(i)
+        b.instrs = out
+    return changed
+
+
 def propagate_copies(fn: Function) -> bool:
     """Replace uses of a temporary that only copies another single-definition register by that register."""
     defs = _def_counts(fn)
+    if _coalesce_into_moves(fn, defs):
+        defs = _def_counts(fn)
+        coalesced = True
+    else:
+        coalesced = False
     replace = {}
     for b in fn.blocks:
         for i in b.instrs:
@@ -146,7 +201,7 @@ def propagate_copies(fn: Function) -> bool:
                     and defs[id(i.args[0])] == 1 and not i.args[0].pinned):
                 replace[id(i.dst)] = i.args[0]
     if not replace:
-        return False
+        return coalesced
 
     def sub(a):
         while isinstance(a, VReg) and id(a) in replace:
