@@ -214,10 +214,10 @@ class _Builder:
         for it in c[1:]:
             if not isinstance(it, Token):
                 groups[type(it)].append(it)
+        last = c[-1] if len(c) > 1 else header[-1]
         return A.Module(name=name, version=version, uses=tuple(groups[A.Use]),
                         params=tuple(groups[A.Param]), consts=tuple(groups[A.Const]),
-                        functions=tuple(groups[A.Function]), span=self._span(header[0], c[-1] if len(c) > 1
-                                                                              else header[-1]))
+                        functions=tuple(groups[A.Function]), span=self._span(header[0], last))
 
     def header(self, c):
         return c            # ``model NAME [version STRING]``: ``start`` reads the tokens
