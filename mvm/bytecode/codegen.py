@@ -132,6 +132,10 @@ class _FnGen:
                     for bank, slot, use in parks:
                         if use != n and use >= writes_from:
                             shift[bank] = max(shift[bank], slot - top[bank] + 1)
+                    for bank, slot, use in parks:
+                        if use == n and slot != top[bank] + shift[bank]:
+                            # not where this call's base is after all: keep it out of the area and copy it
+                            shift[bank] = max(shift[bank], slot - top[bank] + 1)
                     self.shift[id(i)] = shift
                     k = {"i": 0, "f": 0}
                     for a in i.args:
