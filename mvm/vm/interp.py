@@ -642,7 +642,14 @@ def get_interpreter():
                     with _registries_deferred():
                         module = _import_generated(name, path)
                 except Exception:
-                    module = _import_generated(name, path)     # the plain way, registries loaded first
+                    try:
+                        module = _import_generated(name, path)     # the plain way, registries loaded first
+                    except Exception:
+                        # a damaged Numba cache (a truncated file after a crash or a full disk) would
+                        # otherwise fail every run until someone deletes it: drop it and compile afresh
+                        if not _drop_compiled(path):
+                            raise
+                        module = _import_generated(name, path)
             _loaded = module.run
             _retire_stale(path)
     return _loaded
@@ -677,10 +684,23 @@ def _retire_stale(current: Path) -> None:
             last = used.stat().st_mtime if used.exists() else src.stat().st_mtime
             if now - last < STALE_AFTER_S:
                 continue
-            for f in [src, used, *(folder / "__pycache__").glob(f"{src.stem}.*")]:
-                f.unlink(missing_ok=True)
+            _drop_compiled(src)
+            src.unlink(missing_ok=True)
+            used.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+def _drop_compiled(source: Path) -> bool:
+    """Delete Numba's cache (and Python's) for the generated ``source``; whether anything was deleted."""
+    dropped = False
+    for f in (source.parent / "__pycache__").glob(f"{source.stem}.*"):
+        try:
+            f.unlink()
+            dropped = True
+        except OSError:
+            pass
+    return dropped
 
 
 def _import_generated(name: str, path: Path):

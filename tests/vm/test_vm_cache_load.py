@@ -1,10 +1,13 @@
-"""Loading the interpreter loop: a cache hit skips Numba's registries; a miss and later compiles get them all."""
+"""Loading the interpreter loop: a cache hit skips Numba's registries, a miss and later compiles get them all, and
+a damaged cache is replaced."""
 
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,11 +39,29 @@ def _run(cache_dir: Path) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def test_cache_miss_compiles_fully_then_a_cache_hit_loads_without_the_registries(tmp_path):
-    first = _run(tmp_path)          # empty cache: Numba compiles the loop, which needs every registry
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    """A cache directory filled by one cold run (Numba compiles the loop), and that run's report."""
+    folder = tmp_path_factory.mktemp("mvm-cache")
+    return folder, _run(folder)
+
+
+def test_cache_miss_compiles_fully_then_a_cache_hit_loads_without_the_registries(cache):
+    folder, first = cache           # empty cache: Numba compiled the loop, which needs every registry
     assert first["peak"] == 424.1772428476799 and first["total"] == 10.0
     assert not first["deferred"]
-    second = _run(tmp_path)         # warm cache: machine code loads, registries wait until something compiles
+    second = _run(folder)           # warm cache: machine code loads, registries wait until something compiles
     assert second["deferred"], "a cache hit should not load Numba's numpy registries"
     assert second["peak"] == 424.1772428476799
     assert second["total"] == 10.0 and second["loaded_after"]
+
+
+def test_a_damaged_cache_is_dropped_and_the_loop_compiled_again(cache):
+    folder, _ = cache
+    damaged = list((folder / "interp" / "__pycache__").glob("mvm_interp_*.run-*.nbc"))
+    assert damaged
+    for f in damaged:                   # as a crash or a full disk might leave them
+        f.write_bytes(f.read_bytes()[:200])
+    again = _run(folder)
+    assert again["peak"] == 424.1772428476799 and again["total"] == 10.0
+    assert _run(folder)["deferred"]     # and the fresh cache loads the fast way again
