@@ -189,11 +189,9 @@ def _coalesce_into_moves(fn: Function, defs: Counter) -> bool:
 def propagate_copies(fn: Function) -> bool:
     """Replace uses of a temporary that only copies another single-definition register by that register."""
     defs = _def_counts(fn)
-    if _coalesce_into_moves(fn, defs):
+    coalesced = _coalesce_into_moves(fn, defs)
+    if coalesced:
         defs = _def_counts(fn)
-        coalesced = True
-    else:
-        coalesced = False
     replace = {}
     for b in fn.blocks:
         for i in b.instrs:

@@ -124,10 +124,6 @@ def _cache_file(grammar: str) -> str | bool:
         return False
 
 
-def _tok_span(tok: Token, file: str | None) -> A.Span:
-    return A.Span(file, tok.line, tok.column, tok.end_line, tok.end_column, tok.start_pos, tok.end_pos)
-
-
 _NAMES = {"_SEP": "end of statement (newline or ;)", "NAME": "a name", "INT": "an integer",
           "FLOAT": "a float", "STRING": "a string", "SCALAR_TYPE": "a type (int, float, bool)",
           "$END": "end of file"}
@@ -240,20 +236,20 @@ class _Builder:
             lo = hi = None
             last = c[5]
         return A.Param(name=str(name), type=c[3], default=c[5], lo=lo, hi=hi, span=self._span(c[0], last),
-                       name_span=_tok_span(name, self.file))
+                       name_span=self._span(name, name))
 
     def range(self, c):
         return c
 
     def const(self, c):
         name = c[1]
-        return A.Const(name=str(name), value=c[3], span=self._whole(c), name_span=_tok_span(name, self.file))
+        return A.Const(name=str(name), value=c[3], span=self._whole(c), name_span=self._span(name, name))
 
     def fn(self, c):
         name = c[1]
         ret = c[6] if len(c) == 8 else None
         return A.Function(name=str(name), params=c[3] or (), ret=ret, body=c[-1], span=self._whole(c),
-                          name_span=_tok_span(name, self.file))
+                          name_span=self._span(name, name))
 
     def fparams(self, c):
         return tuple(p for p in c if not isinstance(p, Token))
@@ -284,7 +280,7 @@ class _Builder:
     def let(self, c):
         name = c[1]
         return A.Let(name=str(name), type=c[3] if len(c) == 6 else None, value=c[-1], span=self._whole(c),
-                     name_span=_tok_span(name, self.file))
+                     name_span=self._span(name, name))
 
     def assign(self, c):
         target, op, value = c
@@ -305,7 +301,7 @@ class _Builder:
     def for_(self, c):
         var = c[1]
         return A.For(var=str(var), start=c[3], stop=c[5], step=c[7] if len(c) == 9 else None, body=c[-1],
-                     span=self._whole(c), var_span=_tok_span(var, self.file))
+                     span=self._whole(c), var_span=self._span(var, var))
 
     def break_(self, c):
         return A.Break(span=self._whole(c))
@@ -339,7 +335,7 @@ class _Builder:
         comparisons = [op for op in c[1::2] if _PRECEDENCE[str(op)] == 1]
         if len(comparisons) > 1:
             tok = comparisons[1]
-            raise self._error(f"unexpected `{tok}`: comparisons do not chain", _tok_span(tok, self.file),
+            raise self._error(f"unexpected `{tok}`: comparisons do not chain", self._span(tok, tok),
                               hint="comparisons do not chain: write `a < b and b < c`")
         return _by_precedence(c, _PRECEDENCE, A.Binary)
 
@@ -373,7 +369,7 @@ class _Builder:
         tok = c[0]
         value = int(str(tok).replace("_", ""))
         if value > INT64_MAX:
-            raise self._error(f"integer literal {tok} does not fit in 64 bits", _tok_span(tok, self.file),
+            raise self._error(f"integer literal {tok} does not fit in 64 bits", self._span(tok, tok),
                               hint="the largest int is 9223372036854775807; write a float (e.g. 1e19)")
         return A.IntLit(value=value, span=self._whole(c))
 
@@ -381,7 +377,7 @@ class _Builder:
         tok = c[0]
         value = float(str(tok).replace("_", ""))
         if value == float("inf"):
-            raise self._error(f"float literal {tok} is too large for float64", _tok_span(tok, self.file),
+            raise self._error(f"float literal {tok} is too large for float64", self._span(tok, tok),
                               hint="the largest float is about 1.8e308")
         return A.FloatLit(value=value, span=self._whole(c))
 

@@ -638,18 +638,7 @@ def get_interpreter():
             name = path.stem
             module = sys.modules.get(name)
             if module is None:
-                try:
-                    with _registries_deferred():
-                        module = _import_generated(name, path)
-                except Exception:
-                    try:
-                        module = _import_generated(name, path)     # the plain way, registries loaded first
-                    except Exception:
-                        # a damaged Numba cache (a truncated file after a crash or a full disk) would
-                        # otherwise fail every run until someone deletes it: drop it and compile afresh
-                        if not _drop_compiled(path):
-                            raise
-                        module = _import_generated(name, path)
+                module = _load_generated(name, path)
             _loaded = module.run
             _retire_stale(path)
     return _loaded
@@ -689,6 +678,23 @@ def _retire_stale(current: Path) -> None:
             used.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+def _load_generated(name: str, path: Path):
+    """Import the generated loop: the fast way, else the plain way, else after dropping a damaged cache."""
+    try:
+        with _registries_deferred():
+            return _import_generated(name, path)
+    except Exception:
+        pass
+    try:
+        return _import_generated(name, path)        # the plain way, registries loaded first
+    except Exception:
+        # a damaged Numba cache (a truncated file after a crash or a full disk) would otherwise fail every
+        # run until someone deletes it: drop it and compile afresh
+        if not _drop_compiled(path):
+            raise
+    return _import_generated(name, path)
 
 
 def _drop_compiled(source: Path) -> bool:

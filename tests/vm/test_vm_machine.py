@@ -16,10 +16,17 @@ from mvm.vm import Limits, Machine, format_value, interp
 from mvm.vm import layout as L
 
 
-def run(program, **kw):
+def finished(program, fname=None, args=(), **kw):
+    """A machine that ran ``fname(*args)`` (the program's entry when None) to its end."""
     m = Machine(program, stdout=io.StringIO(), **kw)
+    if fname is not None:
+        m.start(fname, args)
     assert m.run() == "halted"
-    return m.result()
+    return m
+
+
+def run(program, fname=None, args=(), **kw):
+    return finished(program, fname, args, **kw).result()
 
 
 def trap(code, frame_i=8, frame_f=8, limits=None, **kw):
@@ -67,26 +74,16 @@ def test_result_types_and_owned_arrays():
         Fn("none", [("RET",)], frame_i=0, frame_f=0),
         Fn("f", [("LOADK_F", 0, 0), ("RET_F", 0)], ret="float", frame_i=0, frame_f=1),
     ], kf=[2.5])
-    m = Machine(p)
-    m.start("b")
-    m.run()
-    assert m.result() is True
-    m = Machine(p)
-    m.start("m")
-    m.run()
+    assert run(p, "b") is True
+    m = finished(p, "m")
     r = m.result()
     assert r.shape == (2, 3) and r.dtype == np.int64 and r[1, 2] == 42 and r.sum() == 42
     assert r.flags.owndata or r.base is not None and r.base.flags.owndata
     r[0, 0] = 7
     assert m.result()[0, 0] == 0  # a copy, not a view of the heap
-    m = Machine(p)
-    m.start("none")
-    m.run()
-    assert m.result() is None
-    m = Machine(p)
-    m.start("f")
-    m.run()
-    assert m.result() == 2.5 and type(m.result()) is float
+    assert run(p, "none") is None
+    f = run(p, "f")
+    assert f == 2.5 and type(f) is float
 
 
 def test_start_with_arguments_and_arrays():
@@ -96,10 +93,7 @@ def test_start_with_arguments_and_arrays():
         ("JF", 2, "done"), ("ADDK_F", 0, 0, 0), "done:", ("RET_F", 0)],
         params=[("a", "float[]"), ("k", "int"), ("w", "float"), ("flag", "bool")], ret="float",
         frame_i=3, frame_f=3)], kf=[100.0])
-    m = Machine(p)
-    m.start("s", (np.array([1.0, 2.0, 3.5]), 4, 2.0, True))
-    assert m.run() == "halted"
-    assert m.result() == 6.5 * 2.0 + 4 + 100.0
+    assert run(p, "s", (np.array([1.0, 2.0, 3.5]), 4, 2.0, True)) == 6.5 * 2.0 + 4 + 100.0
     m = Machine(p)
     with pytest.raises(ParameterError):
         m.start("s", (np.zeros((2, 2)), 1, 1.0, False))
